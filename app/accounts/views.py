@@ -1,0 +1,4 @@
+"""accounts views."""
+from app.accounts import bp
+
+__all__ = ["bp"]

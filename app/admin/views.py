@@ -1,0 +1,4 @@
+"""admin views."""
+from app.admin import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,4 @@
+"""cases views."""
+from app.cases import bp
+
+__all__ = ["bp"]

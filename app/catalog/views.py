@@ -1,0 +1,4 @@
+"""catalog views."""
+from app.catalog import bp
+
+__all__ = ["bp"]

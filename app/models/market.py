@@ -1,0 +1,176 @@
+"""Marketplace records: organisations, solutions, products, case studies, needs, matches."""
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import (
+    CaseReviewState,
+    Deployment,
+    MatchMark,
+    NeedStatus,
+    OrgKind,
+    OrgSize,
+    SoftDeleteMixin,
+    TimestampMixin,
+    enum_column,
+    utcnow,
+)
+from app.models.catalog import Industry, ProductCategory, Scenario
+
+
+def _link(name: str, left: tuple[str, str], right: tuple[str, str]) -> sa.Table:
+    """Build a many-to-many table; left and right are (column prefix, referenced table)."""
+    return sa.Table(
+        name,
+        db.metadata,
+        *(
+            sa.Column(f"{col}_id", sa.ForeignKey(f"{table}.id", ondelete="CASCADE"), primary_key=True)
+            for col, table in (left, right)
+        ),
+    )
+
+
+INDUSTRY = ("industry", "industries")
+SCENARIO = ("scenario", "scenarios")
+organization_industries = _link("organization_industries", ("organization", "organizations"), INDUSTRY)
+solution_industries = _link("solution_industries", ("solution", "solutions"), INDUSTRY)
+solution_scenarios = _link("solution_scenarios", ("solution", "solutions"), SCENARIO)
+product_industries = _link("product_industries", ("product", "products"), INDUSTRY)
+case_scenarios = _link("case_study_scenarios", ("case_study", "case_studies"), SCENARIO)
+need_scenarios = _link("need_scenarios", ("need", "needs"), SCENARIO)
+
+
+class Organization(TimestampMixin, SoftDeleteMixin, db.Model):
+    """An enterprise (posts needs) or a provider (offers solutions)."""
+
+    __tablename__ = "organizations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[OrgKind] = mapped_column(enum_column(OrgKind), index=True)
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    external_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    region: Mapped[str] = mapped_column(sa.String(100), default="", index=True)
+    size: Mapped[OrgSize | None] = mapped_column(enum_column(OrgSize))
+    website: Mapped[str | None] = mapped_column(sa.String(300))
+    founded: Mapped[int | None]
+
+    industries: Mapped[list[Industry]] = relationship(secondary=organization_industries, order_by=Industry.position)
+    solutions: Mapped[list["Solution"]] = relationship(back_populates="provider")
+    products: Mapped[list["Product"]] = relationship(back_populates="provider")
+    cases: Mapped[list["CaseStudy"]] = relationship(back_populates="provider")
+
+
+class Solution(TimestampMixin, SoftDeleteMixin, db.Model):
+    __tablename__ = "solutions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(160), unique=True)
+    external_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    summary: Mapped[str] = mapped_column(sa.Text)
+    description: Mapped[str] = mapped_column(sa.Text)
+    capabilities: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    deployment: Mapped[Deployment | None] = mapped_column(enum_column(Deployment))
+    price_min: Mapped[int | None] = mapped_column(sa.BigInteger)
+    price_max: Mapped[int | None] = mapped_column(sa.BigInteger)
+
+    provider: Mapped[Organization] = relationship(back_populates="solutions")
+    industries: Mapped[list[Industry]] = relationship(secondary=solution_industries, order_by=Industry.position)
+    scenarios: Mapped[list[Scenario]] = relationship(secondary=solution_scenarios, order_by=Scenario.position)
+    cases: Mapped[list["CaseStudy"]] = relationship(back_populates="solution")
+
+
+class Product(TimestampMixin, SoftDeleteMixin, db.Model):
+    """An item of a provider's technical product inventory."""
+
+    __tablename__ = "products"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(160), unique=True)
+    external_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(300))
+    category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("product_categories.id"), index=True)
+    category_label: Mapped[str] = mapped_column(sa.String(200), default="")  # as written when no catalogue match
+    description: Mapped[str] = mapped_column(sa.Text)
+
+    provider: Mapped[Organization] = relationship(back_populates="products")
+    category: Mapped[ProductCategory | None] = relationship()
+    industries: Mapped[list[Industry]] = relationship(secondary=product_industries, order_by=Industry.position)
+
+    @property
+    def category_name(self) -> str:
+        return self.category.name if self.category else self.category_label
+
+
+class CaseStudy(TimestampMixin, SoftDeleteMixin, db.Model):
+    __tablename__ = "case_studies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(160), unique=True)
+    external_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    solution_id: Mapped[int | None] = mapped_column(sa.ForeignKey("solutions.id"), index=True)
+    industry_id: Mapped[int] = mapped_column(sa.ForeignKey("industries.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    client: Mapped[str] = mapped_column(sa.String(300))
+    summary: Mapped[str] = mapped_column(sa.Text)
+    results: Mapped[str] = mapped_column(sa.Text)
+    year: Mapped[int | None]
+    review_state: Mapped[CaseReviewState] = mapped_column(
+        enum_column(CaseReviewState), default=CaseReviewState.SUBMITTED, index=True
+    )
+    exemplary: Mapped[bool] = mapped_column(default=False)
+
+    provider: Mapped[Organization] = relationship(back_populates="cases")
+    solution: Mapped[Solution | None] = relationship(back_populates="cases")
+    industry: Mapped[Industry] = relationship()
+    scenarios: Mapped[list[Scenario]] = relationship(secondary=case_scenarios, order_by=Scenario.position)
+
+    @property
+    def is_published(self) -> bool:
+        return self.review_state == CaseReviewState.PUBLISHED
+
+
+class Need(TimestampMixin, SoftDeleteMixin, db.Model):
+    """What an enterprise wants solved."""
+
+    __tablename__ = "needs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(160), unique=True)
+    external_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    industry_id: Mapped[int] = mapped_column(sa.ForeignKey("industries.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text)
+    region: Mapped[str] = mapped_column(sa.String(100), default="")
+    budget_min: Mapped[int | None] = mapped_column(sa.BigInteger)
+    budget_max: Mapped[int | None] = mapped_column(sa.BigInteger)
+    deadline: Mapped[date | None]
+    status: Mapped[NeedStatus] = mapped_column(enum_column(NeedStatus), default=NeedStatus.OPEN, index=True)
+
+    organization: Mapped[Organization] = relationship()
+    industry: Mapped[Industry] = relationship()
+    scenarios: Mapped[list[Scenario]] = relationship(secondary=need_scenarios, order_by=Scenario.position)
+    matches: Mapped[list["Match"]] = relationship(back_populates="need", order_by="Match.rank")
+
+
+class Match(db.Model):
+    """A stored, explained pairing of a need with a solution."""
+
+    __tablename__ = "matches"
+    __table_args__ = (sa.UniqueConstraint("need_id", "solution_id", name="uq_matches_need_solution"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(sa.ForeignKey("needs.id", ondelete="CASCADE"), index=True)
+    solution_id: Mapped[int] = mapped_column(sa.ForeignKey("solutions.id", ondelete="CASCADE"), index=True)
+    rank: Mapped[int]
+    score: Mapped[float]
+    reasons: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    mark: Mapped[MatchMark | None] = mapped_column(enum_column(MatchMark))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    marked_at: Mapped[datetime | None]
+
+    need: Mapped[Need] = relationship(back_populates="matches")
+    solution: Mapped[Solution] = relationship()

@@ -1,0 +1,4 @@
+"""needs views."""
+from app.needs import bp
+
+__all__ = ["bp"]

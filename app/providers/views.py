@@ -1,0 +1,4 @@
+"""providers views."""
+from app.providers import bp
+
+__all__ = ["bp"]

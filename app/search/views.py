@@ -1,0 +1,4 @@
+"""search views."""
+from app.search import bp
+
+__all__ = ["bp"]

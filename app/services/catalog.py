@@ -1,0 +1,62 @@
+"""Reference catalogues: load the files in catalogs/ idempotently."""
+import json
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Industry, ProductCategory, Scenario, Standard, User
+from app.services.common import audit, slugify
+
+
+
+def _read(directory: Path, name: str) -> list[dict]:
+    return json.loads((directory / name).read_text(encoding="utf-8"))
+
+
+def _upsert(model, key: dict, values: dict, counts: dict) -> object:
+    """Create or update one row; count it as created, updated or unchanged."""
+    row = db.session.scalar(sa.select(model).filter_by(**key))
+    if row is None:
+        row = model(**key)
+        db.session.add(row)
+        counts["created"] += 1
+    changed = False
+    for field, value in values.items():
+        if getattr(row, field) != value:
+            setattr(row, field, value)
+            changed = True
+    if changed and row.id is not None:
+        counts["updated"] += 1
+    return row
+
+
+def load_catalogs(actor: User | None, directory: str) -> dict[str, dict[str, int]]:
+    """Load industries, scenarios, product categories and standards; re-running changes nothing."""
+    directory = Path(directory)
+    report = {name: {"created": 0, "updated": 0} for name in ("industries", "scenarios", "categories", "standards")}
+    with db.session.no_autoflush:
+        industries = {}
+        for pos, item in enumerate(_read(directory, "industries.json")):
+            values = {k: item.get(k, "") for k in ("name", "name_zh", "description", "description_zh")}
+            industries[item["slug"]] = _upsert(Industry, {"slug": item["slug"]}, {**values, "position": pos},
+                                               report["industries"])
+        scenarios = {}
+        for pos, item in enumerate(_read(directory, "scenarios.json")):
+            values = {k: item.get(k, "") for k in ("name", "name_zh", "description", "description_zh")}
+            values.update(technologies=item.get("technologies", []), position=pos,
+                          industry=industries[item["industry"]] if item.get("industry") else None)
+            scenarios[item["slug"]] = _upsert(Scenario, {"slug": item["slug"]}, values, report["scenarios"])
+        for pos, item in enumerate(_read(directory, "product_categories.json")):
+            values = {"name": item["name"], "name_zh": item.get("name_zh", ""),
+                      "description": item.get("description", ""), "position": pos}
+            _upsert(ProductCategory, {"slug": item["slug"]}, values, report["categories"])
+        for pos, item in enumerate(_read(directory, "standards.json")):
+            values = {"number": item["number"], "title": item["title"], "issuer": item.get("issuer", ""),
+                      "position": pos, "industries": [industries[s] for s in item.get("industries", [])],
+                      "scenarios": [scenarios[s] for s in item.get("scenarios", [])]}
+            _upsert(Standard, {"slug": slugify(item["number"], 120)}, values, report["standards"])
+    if any(c["created"] or c["updated"] for c in report.values()):
+        audit(actor, "load", "catalogs", None, report)
+    db.session.commit()
+    return report

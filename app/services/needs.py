@@ -1,0 +1,91 @@
+"""Needs: post, edit, publish, close; owners mark their matches."""
+from datetime import date
+
+from flask_babel import gettext as _
+
+from app.errors import InvalidState, ValidationFailed
+from app.extensions import db
+from app.models import Match, MatchMark, Need, NeedStatus, OrgKind, User, utcnow
+from app.services.common import assign, audit, check_range, commit, enqueue_index, unique_slug
+from app.services.permissions import can_edit_need, require, require_org_member
+
+NEED_FIELDS = ("title", "description", "industry", "scenarios", "region", "budget_min", "budget_max", "deadline")
+
+
+def _check(data: dict) -> None:
+    check_range(data.get("budget_min"), data.get("budget_max"), "budget_max")
+    deadline = data.get("deadline")
+    if deadline is not None and isinstance(deadline, date) and deadline < date.today():
+        raise ValidationFailed(_("The deadline must not be in the past."), field="deadline")
+
+
+def post_need(actor: User, *, publish: bool = True, **data) -> Need:
+    """Post a need for the acting user's enterprise (as a draft unless publish)."""
+    org = require_org_member(actor, OrgKind.ENTERPRISE)
+    _check(data)
+    need = Need(organization=org, author_id=actor.id, slug=unique_slug(Need, data["title"]),
+                status=NeedStatus.OPEN if publish else NeedStatus.DRAFT)
+    db.session.add(need)
+    changes = assign(need, {k: data.get(k) for k in NEED_FIELDS})
+    db.session.flush()
+    audit(actor, "create", "need", need.id, changes)
+    enqueue_index("need", need.id)
+    commit()
+    return need
+
+
+def update_need(actor: User, need: Need, **data) -> Need:
+    """Edit a need; closed needs cannot be edited."""
+    require(can_edit_need(actor, need))
+    if need.status == NeedStatus.CLOSED:
+        raise InvalidState(_("A closed need cannot be edited; reopen it first."))
+    _check({**{k: getattr(need, k) for k in ("budget_min", "budget_max")}, **data})
+    changes = assign(need, {k: v for k, v in data.items() if k in NEED_FIELDS})
+    if changes:
+        audit(actor, "update", "need", need.id, changes)
+        enqueue_index("need", need.id)
+    commit()
+    return need
+
+
+_TRANSITIONS = {
+    NeedStatus.DRAFT: {NeedStatus.OPEN, NeedStatus.CLOSED},
+    NeedStatus.OPEN: {NeedStatus.MATCHED, NeedStatus.CLOSED},
+    NeedStatus.MATCHED: {NeedStatus.OPEN, NeedStatus.CLOSED},
+    NeedStatus.CLOSED: {NeedStatus.OPEN},
+}
+
+
+def set_need_status(actor: User, need: Need, status: NeedStatus) -> Need:
+    """Move a need along draft → open → matched → closed (or reopen it)."""
+    require(can_edit_need(actor, need))
+    if status not in _TRANSITIONS[need.status]:
+        raise InvalidState(_("A %(old)s need cannot become %(new)s.", old=need.status.value, new=status.value))
+    audit(actor, "status", "need", need.id, {"status": [need.status.value, status.value]})
+    need.status = status
+    enqueue_index("need", need.id)
+    commit()
+    return need
+
+
+def close_need(actor: User, need: Need) -> Need:
+    """Close a need: it leaves search and matching."""
+    return set_need_status(actor, need, NeedStatus.CLOSED)
+
+
+def delete_need(actor: User, need: Need) -> None:
+    """Soft-delete a need; its matches and history stay for the record."""
+    require(can_edit_need(actor, need))
+    need.deleted_at = utcnow()
+    audit(actor, "delete", "need", need.id)
+    enqueue_index("need", need.id)
+    commit()
+
+
+def mark_match(actor: User, match: Match, mark: MatchMark | None) -> Match:
+    """Let the need's owner mark a match as interesting, contacted or not relevant."""
+    require(can_edit_need(actor, match.need))
+    match.mark, match.marked_at = mark, utcnow()
+    audit(actor, "mark", "match", match.id, {"mark": mark.value if mark else None})
+    db.session.commit()
+    return match

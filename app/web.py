@@ -1,0 +1,97 @@
+"""Site-wide web plumbing: home page, locale, login loader, security headers, template helpers."""
+import sqlalchemy as sa
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.extensions import db, login_manager
+from app.models import CaseStudy, Industry, Need, NeedStatus
+from app.services import permissions
+from app.services.accounts import load_session_user
+
+bp = Blueprint("web", __name__)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@bp.get("/")
+def index():
+    """Show the home page: industries, latest needs, exemplary cases."""
+    industries = db.session.scalars(sa.select(Industry).order_by(Industry.position)).all()
+    needs = db.session.scalars(
+        sa.select(Need).where(Need.status == NeedStatus.OPEN, Need.deleted_at.is_(None))
+        .order_by(Need.created_at.desc()).limit(6)
+    ).all()
+    cases = db.session.scalars(
+        sa.select(CaseStudy).where(CaseStudy.exemplary, CaseStudy.deleted_at.is_(None)).limit(4)
+    ).all()
+    return render_template("index.html", industries=industries, needs=needs, cases=cases)
+
+
+@bp.get("/language/<code>")
+def set_language(code: str):
+    """Switch the interface language (remembered in the session)."""
+    if code in current_app.config["LANGUAGES"]:
+        session["locale"] = code
+    target = request.args.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("web.index"))
+
+
+def select_locale() -> str:
+    """Pick the language: the user's choice, then the session, then the browser."""
+    if current_user and current_user.is_authenticated and current_user.locale:
+        return current_user.locale
+    return session.get("locale") or request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+
+
+def money(value: int | None) -> str:
+    """Format a CNY amount for the current locale."""
+    return "" if value is None else f"¥{format_decimal(value)}"
+
+
+def money_range(low: int | None, high: int | None) -> str:
+    if low is None and high is None:
+        return ""
+    if low is None or high is None:
+        return money(low if high is None else high)
+    return f"{money(low)} – {money(high)}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL and a busy timeout so several workers can share the SQLite file."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def init_app(app) -> None:
+    """Register the login loader, headers, template globals and SQLite pragmas."""
+    if not event.contains(Engine, "connect", _sqlite_pragmas):
+        event.listen(Engine, "connect", _sqlite_pragmas)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.user_loader(load_session_user)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    @app.before_request
+    def remember_locale():
+        g.locale = str(get_locale())
+
+    app.jinja_env.globals.update(perm=permissions, money_range=money_range)
+    app.jinja_env.filters["money"] = money
