@@ -1,6 +1,6 @@
 """Site-wide web plumbing: home page, locale, login loader, security headers, template helpers."""
 import sqlalchemy as sa
-from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, has_request_context, redirect, render_template, request, session, url_for
 from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -44,7 +44,9 @@ def set_language(code: str):
 
 
 def select_locale() -> str:
-    """Pick the language: the user's choice, then the session, then the browser."""
+    """Pick the language: the user's choice, then the session, then the browser (CLI: the default)."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale
     return session.get("locale") or request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"

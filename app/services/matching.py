@@ -1,36 +1,133 @@
-"""Matching services (placeholder until the matcher lands)."""
+"""Matching: needs against solutions, free-text queries, similar records, stored explained matches, evaluation."""
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.indexing import MODELS, get_indexer
+from app.models import Industry, Match, Need, NeedStatus, Solution, User, utcnow
+from matching import METHODS, Query, Result
+from matching.metrics import summarise
+
+MATCHES_SHOWN = 10
+MATCHES_FRESH_FOR = timedelta(hours=6)
+METHOD_LABELS = {"vector": "vector only", "keyword": "keyword only (BM25)", "rrf": "fused (plain RRF, k=60)",
+                 "fused": "fused (coverage-weighted)", "full": "fused + re-ranked (ChainMatch)"}
 
 
-def match_need_results(need, limit=10):
-    return []
+def need_query(need: Need) -> Query:
+    """Describe a need to the matcher."""
+    return Query(text=f"{need.title}. {need.description}", industries=[need.industry.slug],
+                 scenarios=[s.slug for s in need.scenarios], region=need.region,
+                 budget_min=need.budget_min, budget_max=need.budget_max)
 
 
-def match_text_results(text, industry=None, limit=10):
-    return []
+def match_need_results(need: Need, limit: int = MATCHES_SHOWN, method: str = "full") -> list[Result]:
+    """Rank solutions for a need, best first, with reasons."""
+    return get_indexer().matcher.match(need_query(need), "solution", limit=limit, method=method)
 
 
-def cli_results(results):
-    return results
+def match_text_results(text: str, industry: str | None = None, limit: int = MATCHES_SHOWN) -> list[Result]:
+    """Rank solutions for free text, within one industry when given."""
+    if industry is not None and db.session.scalar(sa.select(Industry.id).where(Industry.slug == industry)) is None:
+        raise ValidationFailed(_("Unknown industry: %(slug)s", slug=industry), field="industry")
+    query = Query(text=text, industries=[industry] if industry else [])
+    filters = {"industries": industry} if industry else None
+    return get_indexer().matcher.match(query, "solution", limit=limit, filters=filters)
 
 
-def evaluate_labels(data, k=10):
-    return {}
+def cli_results(results: list[Result]) -> list[dict]:
+    """Shape results as IMPORT_FORMAT.md's matcher output."""
+    return [{"rank": n, "solution": r.key, "provider": r.provider_key, "score": round(r.score, 4),
+             "reasons": r.reason_lines()} for n, r in enumerate(results, start=1)]
 
 
-def format_evaluation(table, k):
-    return ""
-
-
-def matches_for(actor, need):
-    """Return the stored, ranked matches of a need (computed when missing)."""
+def refresh_matches(need: Need) -> list[Match]:
+    """Recompute and store a need's matches, keeping the owner's marks."""
+    results = match_need_results(need)
+    existing = {m.solution_id: m for m in need.matches}
+    keep = set()
+    for rank, result in enumerate(results, start=1):
+        match = existing.get(result.id) or Match(need=need, solution_id=result.id)
+        match.rank, match.score, match.reasons, match.created_at = rank, result.score, result.reason_lines(), utcnow()
+        db.session.add(match)
+        keep.add(result.id)
+    for solution_id, match in existing.items():
+        if solution_id not in keep:
+            if match.mark is None:
+                db.session.delete(match)
+            else:
+                match.rank = MATCHES_SHOWN + 1  # marked earlier: kept, shown after the current list
+    db.session.commit()
+    db.session.refresh(need)
     return need.matches
 
 
-def similar(kind, record, limit=5):
-    """Return records similar to this one ("similar solutions", "similar needs")."""
-    return []
+def matches_for(actor: User | None, need: Need) -> list[Match]:
+    """Return a need's ranked matches, recomputing them when stale (older than the need or a few hours)."""
+    if need.status not in (NeedStatus.OPEN, NeedStatus.MATCHED) or need.is_deleted:
+        return need.matches
+    newest = max((m.created_at for m in need.matches), default=None)
+    if newest is None or newest < need.updated_at or newest < utcnow() - MATCHES_FRESH_FOR:
+        return refresh_matches(need)
+    return need.matches
 
 
-def needs_for_solution(solution, limit=10):
-    """Return open needs that fit a solution, best first, each with its reasons."""
-    return []
+def _records(collection: str, results: list[Result]) -> list:
+    model = MODELS[collection]
+    rows = {r.id: r for r in db.session.scalars(sa.select(model).where(model.id.in_([x.id for x in results])))}
+    return [rows[x.id] for x in results if x.id in rows and not rows[x.id].is_deleted]
+
+
+def similar(kind: str, record, limit: int = 5) -> list:
+    """Records of the same kind close in meaning ("similar solutions", "similar needs")."""
+    filters = {"status": [NeedStatus.OPEN.value, NeedStatus.MATCHED.value]} if kind == "need" else None
+    return _records(kind, get_indexer().matcher.similar(kind, record.id, limit=limit, filters=filters))
+
+
+def needs_for_solution(solution: Solution, limit: int = 10) -> list[tuple[Need, list[str]]]:
+    """Open needs that fit a solution, best first, each with the matcher's reasons."""
+    query = Query(text=f"{solution.title}. {solution.summary} {solution.description}",
+                  industries=[i.slug for i in solution.industries], scenarios=[s.slug for s in solution.scenarios])
+    results = get_indexer().matcher.match(query, "need", limit=limit, filters={"status": NeedStatus.OPEN.value})
+    needs = {n.id: n for n in _records("need", results)}
+    return [(needs[r.id], r.reason_lines()) for r in results if r.id in needs]
+
+
+def evaluate_labels(data: dict, k: int = 10) -> dict[str, dict]:
+    """Score every method on a labels file: {method: {style: {metric: value}}, "counts": {style: needs}}."""
+    labels = data.get("needs", [])
+    needs = {n.external_id: n for n in db.session.scalars(
+        sa.select(Need).where(Need.external_id.in_([x["need"] for x in labels])))}
+    missing = [x["need"] for x in labels if x["need"] not in needs]
+    if missing:
+        raise ValidationFailed(_("Labelled needs not in the database: %(ids)s", ids=", ".join(missing[:10])))
+    table: dict[str, dict] = {"counts": {}}
+    for method in METHODS:
+        runs = {"all": [], "plain": [], "technical": []}
+        for label in labels:
+            ranked = [r.key for r in match_need_results(needs[label["need"]], limit=k, method=method)]
+            run = (ranked, label["relevant"])
+            runs["all"].append(run)
+            runs.setdefault(label.get("style", "all"), []).append(run)
+        table[method] = {style: summarise(r, k) for style, r in runs.items() if r}
+        table["counts"] = {style: len(r) for style, r in runs.items() if r}
+    return table
+
+
+def format_evaluation(table: dict[str, dict], k: int) -> str:
+    """Render the evaluation as a Markdown table."""
+    counts = table["counts"]
+    styles = [s for s in ("all", "plain", "technical") if s in counts]
+    head = "| method | " + " | ".join(f"nDCG@{k} ({s}) | Recall@{k} ({s}) | MRR ({s})" for s in styles) + " |"
+    lines = [head, "|" + " --- |" * (1 + 3 * len(styles))]
+    for method in METHODS:
+        by_style, cells = table[method], []
+        for s in styles:
+            m = by_style[s]
+            cells += [f"{m[f'ndcg@{k}']:.3f}", f"{m[f'recall@{k}']:.3f}", f"{m['mrr']:.3f}"]
+        lines.append(f"| {METHOD_LABELS[method]} | " + " | ".join(cells) + " |")
+    sizes = ", ".join(f"{s}: {counts[s]}" for s in styles)
+    return "\n".join(lines) + f"\n\nLabelled needs ({sizes}); graded relevance 1-3."

@@ -1,0 +1,48 @@
+"""needs forms: filter, post / edit a need, mark a match (shape checks only)."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.models import MatchMark
+from app.webforms import CatalogForm, FilterForm, enum_choices, industry_choices, industry_field, money_field, \
+    scenarios_field
+
+
+class NeedFilterForm(FilterForm):
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])
+    industry = SelectField(_l("Industry"), choices=[])
+    region = StringField(_l("Region"), validators=[Optional(), Length(max=100)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.industry.choices = industry_choices(blank=_l("All industries"))
+
+
+class NeedForm(CatalogForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    description = TextAreaField(_l("What do you need solved?"), validators=[DataRequired(), Length(max=20000)],
+                                description=_l("The problem in your own words: process, data, constraints."))
+    industry = industry_field(_l("Industry"))
+    scenarios = scenarios_field(_l("Application scenarios (optional)"))
+    region = StringField(_l("Region (province)"), validators=[Optional(), Length(max=100)])
+    budget_min = money_field(_l("Budget from (CNY)"))
+    budget_max = money_field(_l("Budget up to (CNY)"))
+    deadline = DateField(_l("Deadline"), validators=[Optional()])
+    submit = SubmitField(_l("Save"))
+
+    def service_data(self) -> dict:
+        """Return the need fields as the needs service takes them."""
+        data = {name: self[name].data for name in ("title", "description", "industry", "scenarios", "budget_min",
+                                                   "budget_max", "deadline")}
+        return {**data, "region": self.region.data or ""}
+
+
+class NewNeedForm(NeedForm):
+    submit = SubmitField(_l("Publish"))
+    save_draft = SubmitField(_l("Save as draft"))
+
+
+class MarkForm(FlaskForm):
+    mark = SelectField(_l("Your assessment"), choices=enum_choices(MatchMark, blank=_l("Not assessed")))
+    submit = SubmitField(_l("Save"))

