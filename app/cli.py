@@ -165,6 +165,16 @@ def matching_evaluate(labels: str, k: int):
     click.echo(match_service.format_evaluation(table, k))
 
 
+@matching_cli.command("tune")
+@click.argument("labels", type=click.Path(exists=True, dir_okay=False))
+def matching_tune(labels: str):
+    """Search ranking weights on a labels file (copy the result into matching/weights.py)."""
+    with open(labels, encoding="utf-8") as handle:
+        data = json.load(handle)
+    for weights, score in match_service.tune_weights(data):
+        click.echo(f"{score:.4f}  {weights}")
+
+
 def _print_table(results: list[dict]) -> None:
     for r in results:
         click.echo(f"{r['rank']:>2}. {r['solution']}  ({r['provider']})  score {r['score']:.3f}")

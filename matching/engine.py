@@ -232,8 +232,11 @@ class Matcher:
         if not cands:
             return {}
         cos = {i: float(coll.vectors.vector(i) @ qvec) for i in cands}
-        lo, hi = min(cos.values()), max(cos.values())
-        vnorm = {i: (c - lo) / (hi - lo) if hi > lo else 1.0 for i, c in cos.items()}
+        hi = max(cos.values())
+        # Min-max, but over at least `vector_spread` of cosine: among a handful of near-identical
+        # candidates a 0.001 difference must not count as a whole point.
+        spread = max(hi - min(cos.values()), w.vector_spread)
+        vnorm = {i: (c - hi + spread) / spread for i, c in cos.items()}
         bm = dict(kw_hits)
         top_bm = max(bm.values(), default=0.0)
         coverage = 0.0

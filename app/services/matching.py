@@ -131,3 +131,47 @@ def format_evaluation(table: dict[str, dict], k: int) -> str:
         lines.append(f"| {METHOD_LABELS[method]} | " + " | ".join(cells) + " |")
     sizes = ", ".join(f"{s}: {counts[s]}" for s in styles)
     return "\n".join(lines) + f"\n\nLabelled needs ({sizes}); graded relevance 1-3."
+
+
+TUNING_GRID = {
+    "keyword": (0.1, 0.2, 0.3, 0.45, 0.6),
+    "keyword_coverage_power": (0.0, 0.5, 1.0, 2.0),
+    "industry": (0.0, 0.05, 0.1, 0.15, 0.25),
+    "scenario": (0.0, 0.1, 0.2, 0.3, 0.4),
+    "evidence": (0.0, 0.02, 0.05, 0.1),
+    "budget": (0.0, 0.02, 0.05, 0.1),
+    "vector_spread": (0.1, 0.2, 0.3),
+}
+
+
+def tune_weights(data: dict, k: int = 10, passes: int = 2):
+    """Coordinate descent over TUNING_GRID maximising the mean of plain and technical nDCG@k.
+
+    Plain-words and technical needs count equally, so the many keyword-friendly
+    needs cannot pull the weights away from what plain needs require.
+    Yields (weights, score) after each improvement.
+    """
+    matcher = get_indexer().matcher
+    labels = data.get("needs", [])
+    needs = {n.external_id: n for n in db.session.scalars(
+        sa.select(Need).where(Need.external_id.in_([x["need"] for x in labels])))}
+    queries = [(need_query(needs[x["need"]]), x["relevant"], x.get("style", "technical")) for x in labels
+               if x["need"] in needs]
+
+    def score(weights) -> float:
+        by_style: dict[str, list] = {}
+        for query, grades, style in queries:
+            ranked = [r.key for r in matcher.match(query, "solution", limit=k, weights=weights)]
+            by_style.setdefault(style, []).append((ranked, grades))
+        return sum(summarise(r, k)[f"ndcg@{k}"] for r in by_style.values()) / len(by_style)
+
+    best, best_score = matcher.weights, score(matcher.weights)
+    yield best, best_score
+    for _ in range(passes):
+        for name, values in TUNING_GRID.items():
+            for value in values:
+                candidate = best.with_(**{name: value})
+                value_score = score(candidate)
+                if value_score > best_score + 1e-4:
+                    best, best_score = candidate, value_score
+                    yield best, best_score

@@ -1,0 +1,50 @@
+"""FTS5 trigram keyword index: BM25, word forms, Chinese, safe queries, filters by id."""
+import pytest
+
+from matching.keyword_index import KeywordIndex
+from matching.text import fts_query
+
+
+@pytest.fixture
+def index(tmp_path):
+    ix = KeywordIndex(tmp_path / "kw.sqlite3")
+    ix.upsert("solution", [
+        (1, "Strip surface inspection", "Line-scan cameras detect scratches on cold rolled strip."),
+        (2, "Load forecasting", "Forecasts feeder load with gradient boosting."),
+        (3, "钢铁表面缺陷检测", "基于深度学习的带钢表面缺陷检测系统"),
+        (4, "Gearbox monitoring", "Vibration sensors inspect gearbox health; inspection reports weekly."),
+    ])
+    return ix
+
+
+def test_bm25_ranks_the_document_about_the_query_first(index):
+    assert index.search("solution", "scratches on rolled strip")[0][0] == 1
+
+
+def test_word_forms_match_through_stems(index):
+    ids = [i for i, _ in index.search("solution", "inspecting")]
+    assert 1 in ids and 4 in ids
+
+
+def test_chinese_queries_match_chinese_text(index):
+    assert index.search("solution", "表面缺陷")[0][0] == 3
+
+
+@pytest.mark.parametrize("text", ['"unbalanced', "NEAR(a b)", "title:strip", "a OR", "* ^ -", "'; DROP TABLE x; --"])
+def test_operator_text_never_breaks_the_query(index, text):
+    index.search("solution", text)  # no sqlite3.OperationalError
+
+
+def test_queries_are_quoted_terms_joined_by_or():
+    assert fts_query('strip "defects" NEAR(x)') == '"strip" OR "defect" OR "near"'
+
+
+def test_allowed_ids_filter_results(index):
+    assert [i for i, _ in index.search("solution", "inspection", allowed={4})] == [4]
+    assert index.search("solution", "inspection", allowed=set()) == []
+
+
+def test_remove_and_snippet(index):
+    index.remove("solution", [1])
+    assert 1 not in [i for i, _ in index.search("solution", "strip")]
+    assert "\x02" in index.highlight("solution", 2, "feeder load")
