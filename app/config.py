@@ -17,6 +17,7 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL")
     EMBEDDING_MODEL = os.environ.get("EMBEDDING_MODEL")  # a local model directory; default: bundled MiniLM
+    EMBEDDING_BACKEND = os.environ.get("EMBEDDING_BACKEND", "torch")  # or "onnx" (int8, exported locally)
     INDEX_DIR = os.environ.get("INDEX_DIR")  # default: <instance>/index
     # "inline": drain the outbox right after each commit (development);
     # "worker": leave it to `flask index worker` (production).

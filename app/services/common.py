@@ -96,14 +96,15 @@ def _plain(value):
 def assign(record, data: dict) -> dict:
     """Set fields on record (industry/scenario slugs resolved); return {field: new value} of what changed."""
     changes = {}
-    for key, value in data.items():
-        if key in ("industries", "scenarios"):
-            value = (industries_by_slug if key == "industries" else scenarios_by_slug)(list(value or []))
-        elif key == "industry":
-            value = industries_by_slug([value])[0]
-        if getattr(record, key) != value:
-            setattr(record, key, value)
-            changes[key] = _plain(value)
+    with db.session.no_autoflush:  # a new record is not complete until every field is set
+        for key, value in data.items():
+            if key in ("industries", "scenarios"):
+                value = (industries_by_slug if key == "industries" else scenarios_by_slug)(list(value or []))
+            elif key == "industry":
+                value = industries_by_slug([value])[0]
+            if getattr(record, key) != value:
+                setattr(record, key, value)
+                changes[key] = _plain(value)
     return changes
 
 

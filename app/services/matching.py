@@ -1,4 +1,5 @@
 """Matching: needs against solutions, free-text queries, similar records, stored explained matches, evaluation."""
+import logging
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from app.models import Industry, Match, Need, NeedStatus, Solution, User, utcnow
 from matching import METHODS, Query, Result
 from matching.metrics import summarise
 
+log = logging.getLogger(__name__)
 MATCHES_SHOWN = 10
 MATCHES_FRESH_FOR = timedelta(hours=6)
 METHOD_LABELS = {"vector": "vector only", "keyword": "keyword only (BM25)", "rrf": "fused (plain RRF, k=60)",
@@ -71,7 +73,11 @@ def matches_for(actor: User | None, need: Need) -> list[Match]:
         return need.matches
     newest = max((m.created_at for m in need.matches), default=None)
     if newest is None or newest < need.updated_at or newest < utcnow() - MATCHES_FRESH_FOR:
-        return refresh_matches(need)
+        try:
+            return refresh_matches(need)
+        except Exception:  # index unavailable: show what was stored, never fail the page
+            db.session.rollback()
+            log.warning("matching unavailable; showing stored matches", exc_info=True)
     return need.matches
 
 
@@ -82,16 +88,24 @@ def _records(collection: str, results: list[Result]) -> list:
 
 
 def similar(kind: str, record, limit: int = 5) -> list:
-    """Records of the same kind close in meaning ("similar solutions", "similar needs")."""
+    """Records of the same kind close in meaning ("similar solutions", "similar needs"); [] if the index is down."""
     filters = {"status": [NeedStatus.OPEN.value, NeedStatus.MATCHED.value]} if kind == "need" else None
-    return _records(kind, get_indexer().matcher.similar(kind, record.id, limit=limit, filters=filters))
+    try:
+        return _records(kind, get_indexer().matcher.similar(kind, record.id, limit=limit, filters=filters))
+    except Exception:
+        log.warning("similar %s unavailable", kind, exc_info=True)
+        return []
 
 
 def needs_for_solution(solution: Solution, limit: int = 10) -> list[tuple[Need, list[str]]]:
     """Open needs that fit a solution, best first, each with the matcher's reasons."""
     query = Query(text=f"{solution.title}. {solution.summary} {solution.description}",
                   industries=[i.slug for i in solution.industries], scenarios=[s.slug for s in solution.scenarios])
-    results = get_indexer().matcher.match(query, "need", limit=limit, filters={"status": NeedStatus.OPEN.value})
+    try:
+        results = get_indexer().matcher.match(query, "need", limit=limit, filters={"status": NeedStatus.OPEN.value})
+    except Exception:
+        log.warning("needs for solution %s unavailable", solution.id, exc_info=True)
+        return []
     needs = {n.id: n for n in _records("need", results)}
     return [(needs[r.id], r.reason_lines()) for r in results if r.id in needs]
 
