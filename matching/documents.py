@@ -51,6 +51,7 @@ class Query:
     region: str = ""
     budget_min: int | None = None
     budget_max: int | None = None
+    deployment: str | None = None  # on-premise, cloud, edge, hybrid; None: read from the text
     exclude: set[int] = field(default_factory=set)
 
 

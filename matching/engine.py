@@ -12,7 +12,7 @@ from matching.documents import Doc, Query, Result, ScenarioInfo
 from matching.embedder import Embedder
 from matching.explain import explain
 from matching.keyword_index import KeywordIndex
-from matching.text import term_map
+from matching.text import deployment_wish, term_map
 from matching.vector_index import VectorIndex
 from matching.weights import DEFAULT, Weights
 
@@ -206,22 +206,23 @@ class Matcher:
         if method == "fused":
             ranked = sorted(fused.items(), key=lambda kv: -kv[1])
             return [self._result(coll, i, s, []) for i, s in ranked[:limit]]
+        wish = query.deployment or deployment_wish(query.text)
         need_scenarios = {s: 1.0 for s in query.scenarios}
         for slug, weight in self.infer_scenarios(qvec, query.industries).items():
             need_scenarios.setdefault(slug, 0.8 * weight)
         scored = []
         for doc_id, base in fused.items():
             doc = coll.docs[doc_id]
-            features = _features(doc, query, need_scenarios)
+            features = _features(doc, query, need_scenarios, wish)
             bonus = sum(getattr(w, f) * v for f, v in features.items())
-            total = (base + bonus) / (1.0 + w.industry + w.scenario + w.budget + w.region + w.evidence)
+            total = (base + bonus) / w.total
             scored.append((doc_id, total, features, base))
         scored.sort(key=lambda t: -t[1])
         chosen = _monotonic(_diversify(scored, coll, w.max_per_provider, limit))
         names = self.scenario_names()
         return [
             self._result(coll, doc_id, total,
-                         explain(coll.docs[doc_id], query, terms, features, base, w, need_scenarios, names,
+                         explain(coll.docs[doc_id], query, terms, features, base, w, need_scenarios, names, wish,
                                  [coll.docs[d] for d, *_ in scored[:50]]))
             for doc_id, total, features, base in chosen
         ]
@@ -294,7 +295,14 @@ def _budget_fit(doc: Doc, query: Query) -> float:
     return 0.5 if p_lo <= b_hi * 1.3 else 0.0
 
 
-def _features(doc: Doc, query: Query, need_scenarios: dict[str, float]) -> dict[str, float]:
+def _deployment_fit(doc: Doc, wish: str | None) -> float:
+    """1 when the solution deploys as the need asks (hybrid fits all), 0.5 when either side is silent."""
+    if wish is None or doc.deployment is None:
+        return 0.5
+    return 1.0 if doc.deployment in (wish, "hybrid") else 0.0
+
+
+def _features(doc: Doc, query: Query, need_scenarios: dict[str, float], wish: str | None) -> dict[str, float]:
     published = len(doc.cases)
     exemplary = sum(1 for c in doc.cases if c.get("exemplary"))
     return {
@@ -303,6 +311,7 @@ def _features(doc: Doc, query: Query, need_scenarios: dict[str, float]) -> dict[
         "budget": _budget_fit(doc, query),
         "region": 1.0 if query.region and doc.region and query.region.lower() == doc.region.lower() else 0.0,
         "evidence": min(1.0, (published + 2 * exemplary) / 4),
+        "deployment": _deployment_fit(doc, wish),
     }
 
 

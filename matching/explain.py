@@ -32,10 +32,10 @@ def _gaps(doc_lower: str, terms: dict[str, str], pool_texts: list[str]) -> list[
 
 
 def explain(doc: Doc, query: Query, terms: dict[str, str], features: dict[str, float], base: float,
-            w: Weights, need_scenarios: dict[str, float], scenario_names: dict[str, str],
+            w: Weights, need_scenarios: dict[str, float], scenario_names: dict[str, str], wish: str | None,
             pool: list[Doc]) -> list[Reason]:
     """Build the per-result reasons, each with its contribution to the score."""
-    norm = 1.0 + w.industry + w.scenario + w.budget + w.region + w.evidence
+    norm = w.total
     doc_lower = doc.text.lower()
     pool_texts = [d.text.lower() for d in pool]
     matched = _matched(doc_lower, terms, pool_texts)
@@ -61,6 +61,8 @@ def explain(doc: Doc, query: Query, terms: dict[str, str], features: dict[str, f
         add("budget", f"Price range {_fmt_money(doc.price_min)}–{_fmt_money(doc.price_max)} fits the budget")
     if features["region"]:
         add("region", f"Provider in the same region: {doc.region}")
+    if features["deployment"] == 1.0:
+        add("deployment", f"Deploys {doc.deployment}, as the need asks ({wish})")
     if doc.cases:
         case = next((c for c in doc.cases if c.get("exemplary")), doc.cases[0])
         label = "exemplary case" if case.get("exemplary") else "published case"
@@ -78,4 +80,6 @@ def explain(doc: Doc, query: Query, terms: dict[str, str], features: dict[str, f
         reasons.append(Reason("gap", "Does not mention: " + ", ".join(gaps)))
     if features["budget"] == 0.0:
         reasons.append(Reason("gap", f"Price from {_fmt_money(doc.price_min)} is above the budget"))
+    if features["deployment"] == 0.0:
+        reasons.append(Reason("gap", f"Deploys {doc.deployment}; the need asks for {wish}"))
     return reasons

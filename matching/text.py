@@ -87,3 +87,20 @@ def fts_query(text: str, max_terms: int = 64) -> str | None:
         return None
     return " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
 
+
+
+_DEPLOYMENT = (  # first match wins: a refusal of the cloud is a wish for on-premise
+    ("on-premise", re.compile(r"\b(no|not|without|never|can'?t|cannot|mustn'?t)\b[^.]{0,40}\b(cloud|internet)"
+                              r"|on[- ]?prem|on[- ]?site server|local server|own server|air[- ]?gapped|offline|"
+                              r"私有化|本地部署", re.IGNORECASE)),
+    ("edge", re.compile(r"\bedge\b|on the machine|at the line|边缘", re.IGNORECASE)),
+    ("cloud", re.compile(r"\b(cloud|saas|subscription|online service)\b|云", re.IGNORECASE)),
+)
+
+
+def deployment_wish(text: str) -> str | None:
+    """The deployment a need asks for in its own words, if it says so."""
+    for mode, pattern in _DEPLOYMENT:
+        if pattern.search(text or ""):
+            return mode
+    return None

@@ -31,6 +31,7 @@ class Weights:
     budget: float = 0.02  # the need's budget overlaps the solution's price range
     region: float = 0.02  # provider in the same province
     evidence: float = 0.05  # published case studies behind the solution (exemplary count more)
+    deployment: float = 0.03  # deploys as the need asks ("no cloud" → on-premise); neutral when unsaid
 
     # --- scenario inference: the catalogue as the bridge between plain words and technical terms ---
     scenario_top: int = 3  # scenarios inferred from a need's text
@@ -39,6 +40,11 @@ class Weights:
     # --- candidates and diversity ---
     candidates: int = 100  # from each retriever
     max_per_provider: int = 2  # in any top 10
+
+    @property
+    def total(self) -> float:
+        """The largest possible score before normalising to [0, 1]."""
+        return 1.0 + self.industry + self.scenario + self.budget + self.region + self.evidence + self.deployment
 
     def with_(self, **changes) -> "Weights":
         return replace(self, **changes)

@@ -120,31 +120,33 @@ def evaluate_labels(data: dict, k: int = 10) -> dict[str, dict]:
         raise ValidationFailed(_("Labelled needs not in the database: %(ids)s", ids=", ".join(missing[:10])))
     table: dict[str, dict] = {"counts": {}}
     for method in METHODS:
-        runs = {"all": [], "plain": [], "technical": []}
+        runs: dict[str, list] = {"all": []}
         for label in labels:
             ranked = [r.key for r in match_need_results(needs[label["need"]], limit=k, method=method)]
             run = (ranked, label["relevant"])
             runs["all"].append(run)
-            runs.setdefault(label.get("style", "all"), []).append(run)
+            if label.get("style"):
+                runs.setdefault(label["style"], []).append(run)
         table[method] = {style: summarise(r, k) for style, r in runs.items() if r}
         table["counts"] = {style: len(r) for style, r in runs.items() if r}
     return table
 
 
 def format_evaluation(table: dict[str, dict], k: int) -> str:
-    """Render the evaluation as a Markdown table."""
+    """Render the evaluation as Markdown: all needs, then nDCG@k by need style."""
     counts = table["counts"]
-    styles = [s for s in ("all", "plain", "technical") if s in counts]
-    head = "| method | " + " | ".join(f"nDCG@{k} ({s}) | Recall@{k} ({s}) | MRR ({s})" for s in styles) + " |"
-    lines = [head, "|" + " --- |" * (1 + 3 * len(styles))]
+    styles = [s for s in counts if s != "all"]
+    lines = [f"| method | nDCG@{k} | Recall@{k} | MRR |", "| --- | --- | --- | --- |"]
     for method in METHODS:
-        by_style, cells = table[method], []
-        for s in styles:
-            m = by_style[s]
-            cells += [f"{m[f'ndcg@{k}']:.3f}", f"{m[f'recall@{k}']:.3f}", f"{m['mrr']:.3f}"]
-        lines.append(f"| {METHOD_LABELS[method]} | " + " | ".join(cells) + " |")
-    sizes = ", ".join(f"{s}: {counts[s]}" for s in styles)
-    return "\n".join(lines) + f"\n\nLabelled needs ({sizes}); graded relevance 1-3."
+        m = table[method]["all"]
+        lines.append(f"| {METHOD_LABELS[method]} | {m[f'ndcg@{k}']:.3f} | {m[f'recall@{k}']:.3f} | {m['mrr']:.3f} |")
+    lines += ["", f"nDCG@{k} by need style:", "",
+              "| method | " + " | ".join(f"{s} ({counts[s]})" for s in styles) + " |",
+              "|" + " --- |" * (1 + len(styles))]
+    for method in METHODS:
+        lines.append(f"| {METHOD_LABELS[method]} | "
+                     + " | ".join(f"{table[method][s][f'ndcg@{k}']:.3f}" for s in styles) + " |")
+    return "\n".join(lines) + f"\n\n{counts['all']} labelled needs; graded relevance 1-3."
 
 
 TUNING_GRID = {
@@ -154,6 +156,7 @@ TUNING_GRID = {
     "scenario": (0.0, 0.1, 0.2, 0.3, 0.4),
     "evidence": (0.0, 0.02, 0.05, 0.1),
     "budget": (0.0, 0.02, 0.05, 0.1),
+    "deployment": (0.0, 0.03, 0.06),
     "vector_spread": (0.1, 0.2, 0.3),
 }
 

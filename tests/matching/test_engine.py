@@ -112,3 +112,14 @@ def test_index_built_with_another_model_is_refused(tmp_path, embedder, matcher):
 def test_similar_returns_neighbours_but_not_the_record_itself(matcher):
     keys = [r.key for r in matcher.similar("solution", 2, limit=2)]
     assert "s2" not in keys and len(keys) == 2
+
+
+def test_a_need_that_refuses_the_cloud_prefers_on_premise_solutions(tmp_path, embedder):
+    m = Matcher(tmp_path / "ix4", embedder)
+    body = "Predicts bearing failures from vibration data."
+    m.upsert("solution", [solution(1, "Bearing watch", body, 1, deployment="cloud"),
+                          solution(2, "Bearing watch", body, 2, deployment="on-premise")])
+    results = m.match(Query("Our data must not leave the plant, no cloud. Bearings fail without warning."))
+    assert [r.key for r in results] == ["s2", "s1"]
+    assert any("Deploys on-premise, as the need asks" in line for line in results[0].reason_lines())
+    assert any("the need asks for on-premise" in line for line in results[1].reason_lines())
