@@ -19,6 +19,7 @@ class Doc:
     price_max: int | None = None
     deployment: str | None = None
     status: str = ""
+    created: str = ""  # ISO timestamp, for "newest first"
     cases: list[dict] = field(default_factory=list)  # published cases: {"title", "results", "exemplary"}
     standards: list[str] = field(default_factory=list)  # numbers of the standards it concerns
     facets: dict = field(default_factory=dict)  # anything else a search page filters on

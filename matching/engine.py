@@ -28,6 +28,7 @@ class Collection:
         self.vectors = VectorIndex(dim, model_id, ann_threshold=ann_threshold)
         self._postings: dict[str, dict[str, set[int]]] | None = None
         self.dirty = False
+        self.version = 0  # bumped on every change; caches built from the docs compare it
 
     def postings(self, facet: str) -> dict[str, set[int]]:
         """value -> ids for a facet (industries, status, region, provider, or a key of Doc.facets)."""
@@ -46,6 +47,7 @@ class Collection:
     def changed(self) -> None:
         self._postings = None
         self.dirty = True
+        self.version += 1
 
     def allowed(self, filters: dict | None) -> set[int] | None:
         """Ids passing every filter ({facet: value or list of values}); None means no filter."""
