@@ -21,10 +21,12 @@ from app.models import (
     Solution,
     Standard,
 )
+from matching.elastic import ElasticSearchBackend, connect
+from matching.search import EmbeddedSearch
 from matching import Doc, Embedder, Matcher, ModelMismatch, ScenarioInfo
 
 log = logging.getLogger(__name__)
-COLLECTIONS = ("solution", "need", "product", "case", "provider")
+COLLECTIONS = ("solution", "need", "product", "case", "provider", "scenario", "standard")
 
 
 def _key(record) -> str:
@@ -75,6 +77,7 @@ class DocBuilder:
                    provider_key=_key(s.provider), price_min=s.price_min, price_max=s.price_max,
                    deployment=s.deployment.value if s.deployment else None, status="active",
                    cases=evidence, standards=self.standards_for(scenarios, _slugs(s.industries)),
+                   created=s.created_at.isoformat(),
                    facets={"exemplary": any(c["exemplary"] for c in evidence), "slug": s.slug})
 
     def need(self, n: Need) -> Doc | None:
@@ -82,7 +85,7 @@ class DocBuilder:
             return None
         return Doc(id=n.id, key=_key(n), title=n.title, body=n.description, industries=[n.industry.slug],
                    scenarios=_slugs(n.scenarios), region=n.region, status=n.status.value,
-                   price_min=n.budget_min, price_max=n.budget_max,
+                   price_min=n.budget_min, price_max=n.budget_max, created=n.created_at.isoformat(),
                    facets={"organization": n.organization_id, "slug": n.slug})
 
     def product(self, p: Product) -> Doc | None:
@@ -90,7 +93,7 @@ class DocBuilder:
             return None
         return Doc(id=p.id, key=_key(p), title=p.name, body=f"{p.category_name}. {p.description}",
                    industries=_slugs(p.industries), region=p.provider.region, provider=p.provider_id,
-                   provider_key=_key(p.provider), status="active",
+                   provider_key=_key(p.provider), status="active", created=p.created_at.isoformat(),
                    facets={"category": p.category.slug if p.category else "", "slug": p.slug})
 
     def case(self, c: CaseStudy) -> Doc | None:
@@ -99,27 +102,55 @@ class DocBuilder:
         return Doc(id=c.id, key=_key(c), title=c.title, body=f"{c.client}. {c.summary} Results: {c.results}",
                    industries=[c.industry.slug], scenarios=_slugs(c.scenarios), region=c.provider.region,
                    provider=c.provider_id, provider_key=_key(c.provider), status=c.review_state.value,
-                   facets={"exemplary": c.exemplary, "slug": c.slug})
+                   created=c.created_at.isoformat(), facets={"exemplary": c.exemplary, "slug": c.slug})
 
     def provider(self, o: Organization) -> Doc | None:
         if o.is_deleted or o.kind != OrgKind.PROVIDER:
             return None
         return Doc(id=o.id, key=_key(o), title=o.name, body=o.description, industries=_slugs(o.industries),
                    region=o.region, provider=o.id, provider_key=_key(o), status="active",
-                   facets={"size": o.size.value if o.size else "", "slug": o.slug})
+                   created=o.created_at.isoformat(), facets={"size": o.size.value if o.size else "", "slug": o.slug})
+
+    def scenario(self, sc: Scenario) -> Doc | None:
+        if sc.retired_at is not None:
+            return None
+        industries = [sc.industry.slug] if sc.industry else []
+        return Doc(id=sc.id, key=sc.slug, title=sc.name, status="active", created=sc.created_at.isoformat(),
+                   body=f"{sc.description} {sc.name_zh} {sc.description_zh} Typical technologies: "
+                        f"{', '.join(sc.technologies)}.",
+                   industries=industries, scenarios=[sc.slug], facets={"slug": sc.slug})
+
+    def standard(self, st: Standard) -> Doc | None:
+        return Doc(id=st.id, key=st.number, title=f"{st.number} {st.title}", body=f"{st.title}. {st.issuer}",
+                   industries=_slugs(st.industries), scenarios=_slugs(st.scenarios), status="active",
+                   created=st.created_at.isoformat(), facets={"slug": st.slug})
 
 
-MODELS = {"solution": Solution, "need": Need, "product": Product, "case": CaseStudy, "provider": Organization}
+MODELS = {"solution": Solution, "need": Need, "product": Product, "case": CaseStudy, "provider": Organization,
+          "scenario": Scenario, "standard": Standard}
 
 
 class Indexer:
     """Keeps the matcher's index in step with the database."""
 
-    def __init__(self, index_dir: str, model_path: str | None, backend: str = "torch"):
+    def __init__(self, index_dir: str, model_path: str | None, backend: str = "torch",
+                 elasticsearch_url: str | None = None):
         self.index_dir = Path(index_dir)
         self.model_path = model_path
         self.backend = backend
+        self.elasticsearch_url = elasticsearch_url
         self._matcher: Matcher | None = None
+        self._elastic: ElasticSearchBackend | None = None
+
+    @property
+    def search(self):
+        """The search backend: Elasticsearch when ELASTICSEARCH_URL is set, else the embedded one."""
+        if not self.elasticsearch_url:
+            return EmbeddedSearch(self.matcher, COLLECTIONS)
+        if self._elastic is None:
+            self._elastic = ElasticSearchBackend(connect(self.elasticsearch_url), self.matcher.embedder,
+                                                 COLLECTIONS)
+        return self._elastic
 
     @property
     def matcher(self) -> Matcher:
@@ -135,18 +166,27 @@ class Indexer:
         """Hand the catalogue's scenarios (name, description, technologies) to the matcher."""
         rows = db.session.scalars(sa.select(Scenario).where(Scenario.retired_at.is_(None))
                                   .options(selectinload(Scenario.industry)).order_by(Scenario.position)).all()
-        self._matcher.set_scenarios([
+        self.matcher.set_scenarios([
             ScenarioInfo(slug=s.slug, name=s.name, industry=s.industry.slug if s.industry else None,
                          text=f"{s.name}. {s.description} Typical technologies: {', '.join(s.technologies)}.")
             for s in rows
         ])
 
-    def _index(self, collection: str, ids: list[int], builder: DocBuilder) -> None:
-        rows = db.session.scalars(sa.select(MODELS[collection]).where(MODELS[collection].id.in_(ids))).all()
+    def _docs(self, collection: str, ids: list[int], builder: DocBuilder) -> tuple[list[Doc], list[int]]:
+        """Documents for these ids, and the ids that must leave the index (deleted, hidden)."""
+        model = MODELS[collection]
+        rows = db.session.scalars(sa.select(model).where(model.id.in_(ids))).all()
         docs = {r.id: getattr(builder, collection)(r) for r in rows}
-        live = [d for d in docs.values() if d is not None]
-        self.matcher.upsert(collection, live)
-        self.matcher.remove(collection, [i for i in ids if docs.get(i) is None])
+        return [d for d in docs.values() if d is not None], [i for i in ids if docs.get(i) is None]
+
+    def _index(self, collection: str, ids: list[int], builder: DocBuilder, to_search: bool = True) -> list[Doc]:
+        live, gone = self._docs(collection, ids, builder)
+        self.matcher.upsert(collection, live)  # the matcher always keeps its own index
+        self.matcher.remove(collection, gone)
+        if to_search and self.elasticsearch_url:
+            self.search.upsert(collection, live)
+            self.search.remove(collection, gone)
+        return live
 
     def drain(self, batch: int = 500) -> int:
         """Index what the outbox names; delete the rows only once the index is saved."""
@@ -158,6 +198,8 @@ class Indexer:
             by_entity[event.entity].add(event.entity_id)
         builder = DocBuilder()
         try:
+            if "scenario" in by_entity:
+                self.load_scenarios()  # the catalogue changed: place needs in the new scenarios
             for entity, ids in by_entity.items():
                 self._index(entity, sorted(ids), builder)
             self.matcher.save()
@@ -194,11 +236,14 @@ class Indexer:
             model = MODELS[collection]
             ids = db.session.scalars(sa.select(model.id).order_by(model.id)).all()
             bar = tqdm(total=len(ids), desc=collection, disable=not progress)
+            docs = []
             for start in range(0, len(ids), 256):
                 chunk = ids[start:start + 256]
-                self._index(collection, chunk, builder)
+                docs += self._index(collection, chunk, builder, to_search=False)
                 bar.update(len(chunk))
             bar.close()
+            if self.elasticsearch_url:  # a new versioned index, then an atomic alias swap
+                self.search.rebuild(collection, docs)
             counts[collection] = matcher.count(collection)
         matcher.save()
         db.session.execute(sa.delete(OutboxEvent).where(OutboxEvent.id <= last))
@@ -219,7 +264,7 @@ class Indexer:
 def init_app(app) -> None:
     """Create the app's indexer; the model loads on first use, not at start-up."""
     app.extensions["chainmatch.indexer"] = Indexer(app.config["INDEX_DIR"], app.config["EMBEDDING_MODEL"],
-                                                   app.config["EMBEDDING_BACKEND"])
+                                                   app.config["EMBEDDING_BACKEND"], app.config["ELASTICSEARCH_URL"])
 
 
 def get_indexer() -> Indexer:

@@ -9,6 +9,9 @@ import numpy as np
 
 _MODELS: dict[str, object] = {}
 _LOCK = threading.Lock()
+# Vectors by (model id, text hash), shared by every Embedder of the process; bounded.
+_MEMORY: dict[tuple[str, str], np.ndarray] = {}
+_MEMORY_LIMIT = 50_000
 
 
 def default_model_path() -> str:
@@ -73,7 +76,6 @@ class Embedder:
         self.model_id = fingerprint if backend == "torch" else f"{fingerprint}+onnx-int8"
         self.onnx_dir = Path(onnx_dir) if onnx_dir else Path(cache_path or ".").parent / "onnx" / fingerprint
         self.batch_size = batch_size
-        self._memory: dict[str, np.ndarray] = {}
         self._db = None
         if cache_path is not None:
             Path(cache_path).parent.mkdir(parents=True, exist_ok=True)
@@ -97,7 +99,7 @@ class Embedder:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def _cached(self, keys: list[str]) -> dict[str, np.ndarray]:
-        found = {k: self._memory[k] for k in keys if k in self._memory}
+        found = {k: _MEMORY[(self.model_id, k)] for k in keys if (self.model_id, k) in _MEMORY}
         missing = [k for k in keys if k not in found]
         if self._db is not None and missing:
             for start in range(0, len(missing), 500):
@@ -126,10 +128,10 @@ class Embedder:
                 with self._db:
                     self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
                                          [(self.model_id, k, v.tobytes()) for k, v in zip(todo, vectors)])
-        if len(self._memory) > 20000:
-            self._memory.clear()
+        if len(_MEMORY) > _MEMORY_LIMIT:
+            _MEMORY.clear()
         for key in keys:
-            self._memory[key] = found[key]
+            _MEMORY[(self.model_id, key)] = found[key]
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.vstack([found[k] for k in keys])

@@ -1,5 +1,5 @@
 """All models, importable from one place."""
-from app.models.accounts import PasswordResetToken, User
+from app.models.accounts import Notification, PasswordResetToken, SavedSearch, User
 from app.models.base import (
     CaseReviewState,
     Deployment,
@@ -16,6 +16,6 @@ from app.models.ops import AuditLog, OutboxEvent
 
 __all__ = [
     "AuditLog", "CaseReviewState", "CaseStudy", "Deployment", "Industry", "Match", "MatchMark",
-    "Need", "NeedStatus", "OrgKind", "OrgSize", "Organization", "OutboxEvent", "PasswordResetToken",
-    "Product", "ProductCategory", "Scenario", "Solution", "Standard", "User", "UserRole", "utcnow",
+    "Need", "NeedStatus", "Notification", "OrgKind", "OrgSize", "Organization", "OutboxEvent", "PasswordResetToken",
+    "Product", "ProductCategory", "SavedSearch", "Scenario", "Solution", "Standard", "User", "UserRole", "utcnow",
 ]

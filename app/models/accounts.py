@@ -6,7 +6,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import TimestampMixin, UserRole, enum_column
+from app.models.base import TimestampMixin, UserRole, enum_column, utcnow
 from app.models.market import Organization
 
 
@@ -48,3 +48,29 @@ class PasswordResetToken(db.Model):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class SavedSearch(db.Model):
+    """A search a user keeps; new matching items are notified."""
+
+    __tablename__ = "saved_searches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    query: Mapped[str] = mapped_column(sa.String(2000))  # the URL query string of the search
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class Notification(db.Model):
+    """An in-app message to a user (mailed too when mail is configured)."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    message: Mapped[str] = mapped_column(sa.String(500))
+    url: Mapped[str] = mapped_column(sa.String(2000), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    read_at: Mapped[datetime | None]

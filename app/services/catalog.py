@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Industry, ProductCategory, Scenario, Standard, User
-from app.services.common import audit, slugify
+from app.services.common import audit, commit, enqueue_index, slugify
 
 
 
@@ -14,10 +14,11 @@ def _read(directory: Path, name: str) -> list[dict]:
     return json.loads((directory / name).read_text(encoding="utf-8"))
 
 
-def _upsert(model, key: dict, values: dict, counts: dict) -> object:
-    """Create or update one row; count it as created, updated or unchanged."""
+def _upsert(model, key: dict, values: dict, counts: dict, touched: list | None = None) -> object:
+    """Create or update one row; count it as created, updated or unchanged; list it in touched if it changed."""
     row = db.session.scalar(sa.select(model).filter_by(**key))
-    if row is None:
+    created = row is None
+    if created:
         row = model(**key)
         db.session.add(row)
         counts["created"] += 1
@@ -26,8 +27,10 @@ def _upsert(model, key: dict, values: dict, counts: dict) -> object:
         if getattr(row, field) != value:
             setattr(row, field, value)
             changed = True
-    if changed and row.id is not None:
+    if changed and not created:
         counts["updated"] += 1
+    if (changed or created) and touched is not None:
+        touched.append(row)
     return row
 
 
@@ -35,6 +38,7 @@ def load_catalogs(actor: User | None, directory: str) -> dict[str, dict[str, int
     """Load industries, scenarios, product categories and standards; re-running changes nothing."""
     directory = Path(directory)
     report = {name: {"created": 0, "updated": 0} for name in ("industries", "scenarios", "categories", "standards")}
+    touched: dict[str, list] = {"scenario": [], "standard": []}
     with db.session.no_autoflush:
         industries = {}
         for pos, item in enumerate(_read(directory, "industries.json")):
@@ -46,7 +50,8 @@ def load_catalogs(actor: User | None, directory: str) -> dict[str, dict[str, int
             values = {k: item.get(k, "") for k in ("name", "name_zh", "description", "description_zh")}
             values.update(technologies=item.get("technologies", []), position=pos,
                           industry=industries[item["industry"]] if item.get("industry") else None)
-            scenarios[item["slug"]] = _upsert(Scenario, {"slug": item["slug"]}, values, report["scenarios"])
+            scenarios[item["slug"]] = _upsert(Scenario, {"slug": item["slug"]}, values, report["scenarios"],
+                                              touched["scenario"])
         for pos, item in enumerate(_read(directory, "product_categories.json")):
             values = {"name": item["name"], "name_zh": item.get("name_zh", ""),
                       "description": item.get("description", ""), "position": pos}
@@ -55,8 +60,13 @@ def load_catalogs(actor: User | None, directory: str) -> dict[str, dict[str, int
             values = {"number": item["number"], "title": item["title"], "issuer": item.get("issuer", ""),
                       "position": pos, "industries": [industries[s] for s in item.get("industries", [])],
                       "scenarios": [scenarios[s] for s in item.get("scenarios", [])]}
-            _upsert(Standard, {"slug": slugify(item["number"], 120)}, values, report["standards"])
+            _upsert(Standard, {"slug": slugify(item["number"], 120)}, values, report["standards"],
+                    touched["standard"])
     if any(c["created"] or c["updated"] for c in report.values()):
+        db.session.flush()
+        for entity, rows in touched.items():
+            for row in rows:
+                enqueue_index(entity, row.id)
         audit(actor, "load", "catalogs", None, report)
-    db.session.commit()
+    commit()
     return report

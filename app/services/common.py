@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.models import AuditLog, Industry, OutboxEvent, Scenario, User
+from app.services.search import check_saved_searches
 
 M = TypeVar("M")
 
@@ -49,8 +50,17 @@ def commit() -> None:
     """Commit, then run the explicit post-commit side effects (inline indexing)."""
     db.session.commit()
     indexer = current_app.extensions.get("chainmatch.indexer")
-    if indexer is not None and current_app.config["INDEXING"] == "inline":
-        indexer.drain_quietly()
+    if indexer is not None and current_app.config["INDEXING"] == "inline" and indexer.drain_quietly():
+        after_indexing()
+
+
+def after_indexing() -> None:
+    """What follows fresh index entries: saved-search alerts. Failures are logged, never raised."""
+    try:
+        check_saved_searches()
+    except Exception:
+        db.session.rollback()
+        current_app.logger.warning("saved-search alerts delayed", exc_info=True)
 
 
 def get_or_404(model: type[M], ident: int | str, *, by: str = "id", include_deleted: bool = False) -> M:
