@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from app import indexing
 from app.errors import ChainMatchError, ImportRejected
 from app.extensions import db
-from app.models import Need, Organization, UserRole
+from app.models import Need, Organization, Solution, UserRole
 from app.services import matching as match_service
 from app.services.accounts import create_user
 from app.services.catalog import load_catalogs
@@ -59,8 +59,12 @@ def catalogs_import(file: str):
 
 
 @demo_cli.command("load")
-def demo_load():
+@click.option("--if-empty", is_flag=True, help="Do nothing when the marketplace already has solutions.")
+def demo_load(if_empty: bool):
     """Load the demo marketplace (catalogues first) and create demo accounts."""
+    if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(Solution)):
+        click.echo("demo data already loaded")
+        return
     load_catalogs(None, current_app.config["CATALOG_DIR"])
     reports, accounts = load_demo(f"{current_app.config['CATALOG_DIR']}/demo")
     for report in reports:

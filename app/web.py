@@ -1,5 +1,4 @@
 """Site-wide web plumbing: home page, locale, login loader, security headers, template helpers."""
-import sqlalchemy as sa
 from flask import Blueprint, current_app, g, has_request_context, redirect, render_template, request, session, url_for
 from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
@@ -7,10 +6,11 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from app.extensions import db, login_manager
-from app.models import CaseStudy, Industry, Need, NeedStatus
-from app.services import permissions
+from app.extensions import login_manager
+from app.services import directory, permissions
+from app.services import search as search_service
 from app.services.accounts import load_session_user
+from app.webforms import label, localized
 
 bp = Blueprint("web", __name__)
 
@@ -23,15 +23,8 @@ CSP = (
 @bp.get("/")
 def index():
     """Show the home page: industries, latest needs, exemplary cases."""
-    industries = db.session.scalars(sa.select(Industry).order_by(Industry.position)).all()
-    needs = db.session.scalars(
-        sa.select(Need).where(Need.status == NeedStatus.OPEN, Need.deleted_at.is_(None))
-        .order_by(Need.created_at.desc()).limit(6)
-    ).all()
-    cases = db.session.scalars(
-        sa.select(CaseStudy).where(CaseStudy.exemplary, CaseStudy.deleted_at.is_(None)).limit(4)
-    ).all()
-    return render_template("index.html", industries=industries, needs=needs, cases=cases)
+    return render_template("index.html", industries=directory.industries(), needs=directory.latest_needs(),
+                           cases=directory.exemplary_cases())
 
 
 @bp.get("/language/<code>")
@@ -81,6 +74,7 @@ def init_app(app) -> None:
         event.listen(Engine, "connect", _sqlite_pragmas)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.login_message_category = "info"
     login_manager.user_loader(load_session_user)
 
     @app.after_request
@@ -95,5 +89,6 @@ def init_app(app) -> None:
     def remember_locale():
         g.locale = str(get_locale())
 
-    app.jinja_env.globals.update(perm=permissions, money_range=money_range)
-    app.jinja_env.filters["money"] = money
+    app.jinja_env.globals.update(perm=permissions, money_range=money_range,
+                                 unread_notifications=lambda: search_service.unread_count(current_user))
+    app.jinja_env.filters.update(money=money, localized=localized, label=label)

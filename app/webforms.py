@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional
 
 from app.errors import ChainMatchError, NotFound, PermissionDenied
 from app.extensions import db
@@ -74,7 +74,7 @@ class CatalogForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if hasattr(self, "industry"):
-            self.industry.choices = industry_choices()
+            self.industry.choices = industry_choices(blank=_l("Choose an industry"))
         if hasattr(self, "industries"):
             self.industries.choices = industry_choices()
         if hasattr(self, "scenarios"):
@@ -88,8 +88,9 @@ class FilterForm(FlaskForm):
         csrf = False
 
     def filters(self) -> dict:
-        """Return the filled-in filter values by field name."""
-        return {name: field.data for name, field in self._fields.items() if field.data}
+        """Return the filled-in, valid filter values by field name; invalid ones are shown and ignored."""
+        self.validate()
+        return {name: field.data for name, field in self._fields.items() if field.data and not field.errors}
 
 
 class CommaListField(StringField):
@@ -108,15 +109,18 @@ def money_field(text) -> IntegerField:
 
 
 def industries_field(text) -> SelectMultipleField:
+    """Return a multiple choice of industries (CatalogForm fills in the choices)."""
     return SelectMultipleField(text, choices=[])
 
 
 def scenarios_field(text) -> SelectMultipleField:
+    """Return a multiple choice of scenarios, grouped by industry (CatalogForm fills in the choices)."""
     return SelectMultipleField(text, choices=[], description=_l("Hold Ctrl (or Cmd) to choose several."))
 
 
 def industry_field(text) -> SelectField:
-    return SelectField(text, choices=[])
+    """Return a required choice of one industry (CatalogForm fills in the choices)."""
+    return SelectField(text, choices=[], validators=[DataRequired()])
 
 
 def fill_form(form: FlaskForm, record) -> None:

@@ -4,13 +4,9 @@ from flask import render_template, request
 from app.catalog import bp
 from app.catalog.forms import StandardsFilterForm
 from app.services import directory
-from app.webforms import label, localized, page_number
+from app.webforms import page_number
 
 __all__ = ["bp"]
-
-# Site-wide template filters for catalogue names and enum labels.
-bp.add_app_template_filter(localized)
-bp.add_app_template_filter(label)
 
 
 @bp.get("/industries")

@@ -22,9 +22,15 @@ def slugify(text: str, max_length: int = 80) -> str:
     return text[:max_length].strip("-") or "item"
 
 
+# Path words of the site's own routes (/needs/new, /needs/mine, /cases/review, …): never a record's slug.
+RESERVED_SLUGS = frozenset({"new", "mine", "review", "edit", "delete", "categories", "search", "item"})
+
+
 def unique_slug(model: type, text: str) -> str:
     """Return a slug for text that no row of model uses yet (slugs never change once set)."""
     base = slugify(text)
+    if base in RESERVED_SLUGS:
+        base = f"{base}-1"
     pending = {o.slug for o in db.session.new if isinstance(o, model)}
     slug, n = base, 1
     while slug in pending or db.session.scalar(sa.select(model.id).where(model.slug == slug)) is not None:

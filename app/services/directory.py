@@ -6,6 +6,7 @@ shows what the services would refuse.
 """
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.errors import NotFound
@@ -37,6 +38,7 @@ from app.services.permissions import (
     can_edit_offer,
     can_view_case,
     can_view_need,
+    is_admin,
     is_official,
     require,
 )
@@ -75,7 +77,7 @@ def scenario(slug: str) -> Scenario:
     """Return an active scenario by slug."""
     row = get_or_404(Scenario, slug, by="slug")
     if row.retired_at is not None:
-        raise NotFound(f"Scenario {slug} not found")
+        raise NotFound(_("This page does not exist."))
     return row
 
 
@@ -176,7 +178,7 @@ def provider(slug: str) -> Organization:
     """Return a live provider organisation by slug."""
     org = get_or_404(Organization, slug, by="slug")
     if org.kind != OrgKind.PROVIDER:
-        raise NotFound(f"Provider {slug} not found")
+        raise NotFound(_("This page does not exist."))
     return org
 
 
@@ -258,7 +260,7 @@ def case(actor: User | None, slug: str) -> CaseStudy:
     """Return a case the actor may see; unpublished cases of others count as missing."""
     record = get_or_404(CaseStudy, slug, by="slug")
     if not can_view_case(actor, record):
-        raise NotFound(f"CaseStudy {slug} not found")
+        raise NotFound(_("This page does not exist."))
     return record
 
 
@@ -303,7 +305,7 @@ def need(actor: User | None, slug: str) -> Need:
     """Return a need the actor may see; other enterprises' drafts count as missing."""
     record = get_or_404(Need, slug, by="slug")
     if not can_view_need(actor, record):
-        raise NotFound(f"Need {slug} not found")
+        raise NotFound(_("This page does not exist."))
     return record
 
 
@@ -311,7 +313,7 @@ def match(record: Need, match_id: int) -> Match:
     """Return one of a need's matches."""
     row = db.session.get(Match, match_id)
     if row is None or row.need_id != record.id:
-        raise NotFound(f"Match {match_id} not found")
+        raise NotFound(_("This page does not exist."))
     return row
 
 
@@ -319,7 +321,7 @@ def match(record: Need, match_id: int) -> Match:
 
 def audit_log(actor: User | None, page: int = 1) -> tuple[object, dict[int, User]]:
     """Return a page of the audit log, newest first, and the users it names (admins only)."""
-    require(actor is not None and actor.is_authenticated and actor.role == UserRole.ADMIN)
+    require(is_admin(actor))
     entries = _page(sa.select(AuditLog).order_by(AuditLog.created_at.desc(), AuditLog.id.desc()), page)
     ids = {e.user_id for e in entries.items if e.user_id is not None}
     users = db.session.scalars(sa.select(User).where(User.id.in_(ids))).all() if ids else []

@@ -152,6 +152,7 @@ def format_evaluation(table: dict[str, dict], k: int) -> str:
 TUNING_GRID = {
     "keyword": (0.1, 0.2, 0.3, 0.45, 0.6),
     "keyword_coverage_power": (0.0, 0.5, 1.0, 2.0),
+    "keyword_agreement_power": (0.0, 0.25, 0.5, 1.0),
     "industry": (0.0, 0.05, 0.1, 0.15, 0.25),
     "scenario": (0.0, 0.1, 0.2, 0.3, 0.4),
     "evidence": (0.0, 0.02, 0.05, 0.1),
@@ -162,10 +163,10 @@ TUNING_GRID = {
 
 
 def tune_weights(data: dict, k: int = 10, passes: int = 2):
-    """Coordinate descent over TUNING_GRID maximising the mean of plain and technical nDCG@k.
+    """Coordinate descent over TUNING_GRID maximising the mean nDCG@k over need styles.
 
-    Plain-words and technical needs count equally, so the many keyword-friendly
-    needs cannot pull the weights away from what plain needs require.
+    Each style (plain, technical, no-overlap) counts equally, so the many keyword-friendly
+    needs cannot pull the weights away from what plain-words needs require.
     Yields (weights, score) after each improvement.
     """
     matcher = get_indexer().matcher

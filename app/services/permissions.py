@@ -9,6 +9,10 @@ def is_official(user: User | None) -> bool:
     return user is not None and user.is_authenticated and user.role in (UserRole.OFFICIAL, UserRole.ADMIN)
 
 
+def is_admin(user: User | None) -> bool:
+    return user is not None and user.is_authenticated and user.role == UserRole.ADMIN
+
+
 def belongs_to(user: User | None, organization_id: int | None) -> bool:
     return (
         user is not None and user.is_authenticated and organization_id is not None
