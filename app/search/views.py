@@ -10,6 +10,9 @@ from werkzeug.datastructures import MultiDict
 from app.errors import ValidationFailed
 from app.search import bp
 from app.search.forms import SaveSearchForm
+from app.models import UserRole
+from app.services import permissions as perm
+from app.services import recommend
 from app.services import search as search_service
 
 
@@ -67,3 +70,15 @@ def read_notifications():
 def marked(snippet: str) -> Markup:
     """Escape a snippet, then turn the backend's match markers into <mark> elements."""
     return Markup(str(escape(snippet)).replace("\x02", "<mark>").replace("\x03", "</mark>"))
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    """Show the signed-in member's recommendations: solutions for an enterprise, needs for a provider."""
+    if current_user.role == UserRole.ENTERPRISE and current_user.organization:
+        per_need, contacted = recommend.enterprise_dashboard(current_user)
+        return render_template("search/dashboard_enterprise.html", per_need=per_need, contacted=contacted)
+    if current_user.role == UserRole.PROVIDER and current_user.organization:
+        return render_template("search/dashboard_provider.html", per_solution=recommend.provider_dashboard(current_user))
+    return redirect(url_for("cases.review") if perm.is_official(current_user) else url_for("search.index"))

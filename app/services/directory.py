@@ -129,7 +129,7 @@ def industry_pool(item: Industry, page: int = 1) -> dict:
         "suppliers": db.session.scalars(suppliers.limit(POOL_PREVIEW)).all(),
         "supplier_count": db.session.scalar(sa.select(sa.func.count()).select_from(suppliers.subquery())),
         "standards": standards(item.slug),
-        "cases": db.session.scalars(_published_cases(industry=item.slug, exemplary=True)).all(),
+        "cases": db.session.scalars(published_cases(industry=item.slug, exemplary=True)).all(),
     }
 
 
@@ -139,7 +139,7 @@ def scenario_offers(item: Scenario) -> dict:
         sa.select(Solution).join(solution_scenarios).where(solution_scenarios.c.scenario_id == item.id)
         .where(_live(Solution)).order_by(Solution.title)
     ).all()
-    cases = db.session.scalars(_published_cases().where(CaseStudy.scenarios.any(Scenario.id == item.id))).all()
+    cases = db.session.scalars(published_cases().where(CaseStudy.scenarios.any(Scenario.id == item.id))).all()
     return {"solutions": solutions, "cases": cases}
 
 
@@ -189,7 +189,7 @@ def provider_offers(org: Organization) -> dict:
     return {
         "solutions": db.session.scalars(solutions).all(),
         "products": db.session.scalars(products).all(),
-        "cases": db.session.scalars(_published_cases().where(CaseStudy.provider_id == org.id)).all(),
+        "cases": db.session.scalars(published_cases().where(CaseStudy.provider_id == org.id)).all(),
     }
 
 
@@ -214,7 +214,7 @@ def solutions_of(org: Organization | None) -> list[Solution]:
 
 def solution_cases(item: Solution) -> list[CaseStudy]:
     """Return the published cases that cite a solution."""
-    return db.session.scalars(_published_cases().where(CaseStudy.solution_id == item.id)).all()
+    return db.session.scalars(published_cases().where(CaseStudy.solution_id == item.id)).all()
 
 
 def fitting_needs(actor: User | None, item: Solution) -> list:
@@ -236,7 +236,8 @@ def editable(actor: User | None, model: type, slug: str):
 
 # Cases --------------------------------------------------------------------
 
-def _published_cases(industry: str | None = None, exemplary: bool = False) -> sa.Select:
+def published_cases(industry: str | None = None, exemplary: bool = False) -> sa.Select:
+    """The query of live published cases, exemplary first; optionally of one industry or exemplary only."""
     query = (sa.select(CaseStudy).where(CaseStudy.review_state == CaseReviewState.PUBLISHED, _live(CaseStudy))
              .order_by(CaseStudy.exemplary.desc(), CaseStudy.year.desc(), CaseStudy.title))
     if industry:
@@ -248,12 +249,12 @@ def _published_cases(industry: str | None = None, exemplary: bool = False) -> sa
 
 def cases(page: int = 1, industry: str | None = None, exemplary: bool = False):
     """Return a page of published cases, optionally of one industry or exemplary only."""
-    return _page(_published_cases(industry, exemplary), page)
+    return _page(published_cases(industry, exemplary), page)
 
 
 def exemplary_cases(limit: int = 4) -> list[CaseStudy]:
     """Return a few published exemplary cases."""
-    return db.session.scalars(_published_cases(exemplary=True).limit(limit)).all()
+    return db.session.scalars(published_cases(exemplary=True).limit(limit)).all()
 
 
 def case(actor: User | None, slug: str) -> CaseStudy:

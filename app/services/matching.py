@@ -97,8 +97,8 @@ def similar(kind: str, record, limit: int = 5) -> list:
         return []
 
 
-def needs_for_solution(solution: Solution, limit: int = 10) -> list[tuple[Need, list[str]]]:
-    """Open needs that fit a solution, best first, each with the matcher's reasons."""
+def ranked_needs_for_solution(solution: Solution, limit: int = 10) -> list[tuple[Need, Result]]:
+    """Open needs that fit a solution, best first, with the matcher's result; [] if the index is down."""
     query = Query(text=f"{solution.title}. {solution.summary} {solution.description}",
                   industries=[i.slug for i in solution.industries], scenarios=[s.slug for s in solution.scenarios])
     try:
@@ -107,7 +107,12 @@ def needs_for_solution(solution: Solution, limit: int = 10) -> list[tuple[Need, 
         log.warning("needs for solution %s unavailable", solution.id, exc_info=True)
         return []
     needs = {n.id: n for n in _records("need", results)}
-    return [(needs[r.id], r.reason_lines()) for r in results if r.id in needs]
+    return [(needs[r.id], r) for r in results if r.id in needs]
+
+
+def needs_for_solution(solution: Solution, limit: int = 10) -> list[tuple[Need, list[str]]]:
+    """Open needs that fit a solution, best first, each with the matcher's reasons."""
+    return [(need, result.reason_lines()) for need, result in ranked_needs_for_solution(solution, limit)]
 
 
 def evaluate_labels(data: dict, k: int = 10) -> dict[str, dict]:
