@@ -16,6 +16,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     REDIS_URL = os.environ.get("REDIS_URL")
     ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL")
+    ELASTICSEARCH_KNN = _bool("ELASTICSEARCH_KNN", True)  # false: keyword-only (servers without dense_vector)
     EMBEDDING_MODEL = os.environ.get("EMBEDDING_MODEL")  # a local model directory; default: bundled MiniLM
     EMBEDDING_BACKEND = os.environ.get("EMBEDDING_BACKEND", "torch")  # or "onnx" (int8, exported locally)
     INDEX_DIR = os.environ.get("INDEX_DIR")  # default: <instance>/index

@@ -134,11 +134,12 @@ class Indexer:
     """Keeps the matcher's index in step with the database."""
 
     def __init__(self, index_dir: str, model_path: str | None, backend: str = "torch",
-                 elasticsearch_url: str | None = None):
+                 elasticsearch_url: str | None = None, elasticsearch_knn: bool = True):
         self.index_dir = Path(index_dir)
         self.model_path = model_path
         self.backend = backend
         self.elasticsearch_url = elasticsearch_url
+        self.elasticsearch_knn = elasticsearch_knn
         self._matcher: Matcher | None = None
         self._elastic: ElasticSearchBackend | None = None
 
@@ -149,7 +150,7 @@ class Indexer:
             return EmbeddedSearch(self.matcher, COLLECTIONS)
         if self._elastic is None:
             self._elastic = ElasticSearchBackend(connect(self.elasticsearch_url), self.matcher.embedder,
-                                                 COLLECTIONS)
+                                                 COLLECTIONS, knn=self.elasticsearch_knn)
         return self._elastic
 
     @property
@@ -264,7 +265,8 @@ class Indexer:
 def init_app(app) -> None:
     """Create the app's indexer; the model loads on first use, not at start-up."""
     app.extensions["chainmatch.indexer"] = Indexer(app.config["INDEX_DIR"], app.config["EMBEDDING_MODEL"],
-                                                   app.config["EMBEDDING_BACKEND"], app.config["ELASTICSEARCH_URL"])
+                                                   app.config["EMBEDDING_BACKEND"], app.config["ELASTICSEARCH_URL"],
+                                                   app.config["ELASTICSEARCH_KNN"])
 
 
 def get_indexer() -> Indexer:
