@@ -246,7 +246,10 @@ class Matcher:
         if kw_hits and terms:
             best = coll.docs[kw_hits[0][0]].text.lower()
             coverage = sum(1 for t in terms if t in best) / len(terms)
-        wk = w.keyword * coverage ** w.keyword_coverage_power
+        # Do the two retrievers agree on the top? When they do not at all, the keyword list is noise.
+        top = 20
+        agreement = (len({i for i, _ in vec_hits[:top]} & {i for i, _ in kw_hits[:top]}) + 1) / (top + 1)
+        wk = w.keyword * coverage ** w.keyword_coverage_power * agreement ** w.keyword_agreement_power
         total = w.vector + wk
         return {i: (w.vector * vnorm[i] + wk * (bm.get(i, 0.0) / top_bm if top_bm > 0 else 0.0)) / total
                 for i in cands}
