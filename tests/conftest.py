@@ -1,4 +1,8 @@
 """Shared fixtures: app (SQLite by default, PostgreSQL with --db postgres), client, runner, auth, factories."""
+import email
+import email.policy
+import socketserver
+import threading
 import uuid
 
 import pytest
@@ -109,3 +113,35 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+class _SMTPHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP for smtplib: every received message lands in server.messages."""
+
+    def handle(self):
+        self.wfile.write(b"220 sink ready\r\n")
+        while line := self.rfile.readline():
+            command = line.decode(errors="replace").strip().upper()
+            if command.startswith("DATA"):
+                self.wfile.write(b"354 go on\r\n")
+                data = b"".join(iter(lambda: self.rfile.readline(), b".\r\n"))
+                self.server.messages.append(email.message_from_bytes(data, policy=email.policy.default))
+                self.wfile.write(b"250 queued\r\n")
+            elif command.startswith("QUIT"):
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"250 ok\r\n")
+
+
+@pytest.fixture
+def smtp_sink(app):
+    """A real SMTP server on 127.0.0.1; the app is configured to send through it."""
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTPHandler)
+    server.messages = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.server_address[1])
+    yield server.messages
+    server.shutdown()
+    server.server_close()

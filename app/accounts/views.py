@@ -5,11 +5,19 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts import bp
-from app.accounts.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm, ResetForm, ResetRequestForm
+from app.accounts.forms import (
+    LoginForm,
+    PasswordForm,
+    ProfileForm,
+    RegisterForm,
+    ResetForm,
+    ResetRequestForm,
+)
 from app.errors import AccountLocked
 from app.extensions import limiter
 from app.models import UserRole
 from app.services import accounts
+from app.services.mail import send_mail
 from app.webforms import fill_form, run_service, safe_next
 
 __all__ = ["bp"]
@@ -70,7 +78,8 @@ def reset_request():
         token = accounts.request_password_reset(form.email.data)
         if token:  # mail goes to the log until MAIL_SERVER is set
             link = url_for("accounts.reset", token=token, _external=True)
-            current_app.logger.warning("Password reset link for %s: %s", form.email.data, link)
+            send_mail(form.email.data, _("Reset your ChainMatch password"),
+                      _("Password reset link (valid for two hours, once): %(link)s", link=link))
         flash(_("If this e-mail is registered, a reset link is on its way."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("form_page.html", form=form, title=_l("Reset your password"))

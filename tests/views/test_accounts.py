@@ -83,10 +83,10 @@ def test_login_follows_only_local_next_links(client, enterprise, target, expecte
 
 
 def test_password_reset_end_to_end(client, enterprise, caplog):
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.INFO):
         response = client.post("/reset", data={"email": enterprise.email})
     assert response.status_code == 302
-    link = re.search(r"Password reset link for \S+: (\S+)", caplog.text).group(1)
+    link = re.search(r"Password reset link \(valid for two hours, once\): (\S+)", caplog.text).group(1)
     path = link.split("localhost", 1)[1]
 
     response = client.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
