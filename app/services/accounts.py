@@ -137,10 +137,17 @@ def reset_password(token: str, new_password: str) -> User:
     user.password_hash = hash_password(new_password)
     user.session_version += 1
     user.failed_logins, user.locked_until = 0, None
-    row.used_at = utcnow()
+    _cancel_reset_links(user)
     audit(user, "reset_password", "user", user.id)
     db.session.commit()
     return user
+
+
+def _cancel_reset_links(user: User) -> None:
+    """A new password makes every outstanding reset link of the user useless."""
+    db.session.execute(sa.update(PasswordResetToken).where(PasswordResetToken.user_id == user.id,
+                                                           PasswordResetToken.used_at.is_(None))
+                       .values(used_at=utcnow()))
 
 
 def update_profile(actor: User, *, name: str, locale: str | None) -> User:
@@ -161,5 +168,6 @@ def change_password(actor: User, current: str, new: str) -> None:
     _check_password_rules(new)
     actor.password_hash = hash_password(new)
     actor.session_version += 1
+    _cancel_reset_links(actor)
     audit(actor, "change_password", "user", actor.id)
     db.session.commit()

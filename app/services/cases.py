@@ -35,10 +35,11 @@ def update_case(actor: User, case: CaseStudy, **data) -> CaseStudy:
     require(can_edit_offer(actor, case))
     _check_solution(case.provider_id, data.get("solution", case.solution))
     changes = assign(case, {k: v for k, v in data.items() if k in CASE_FIELDS})
-    if changes and not is_official(actor):
-        case.review_state, case.exemplary = CaseReviewState.SUBMITTED, False
-    audit(actor, "update", "case", case.id, changes)
-    enqueue_index("case", case.id)
+    if changes:
+        if not is_official(actor):
+            case.review_state, case.exemplary = CaseReviewState.SUBMITTED, False
+        audit(actor, "update", "case", case.id, changes)
+        enqueue_index("case", case.id)
     commit()
     return case
 

@@ -10,6 +10,10 @@ from app.services.common import audit, commit, enqueue_index, slugify
 
 
 
+def _position(row) -> int:
+    return row.position
+
+
 def _read(directory: Path, name: str) -> list[dict]:
     return json.loads((directory / name).read_text(encoding="utf-8"))
 
@@ -58,8 +62,10 @@ def load_catalogs(actor: User | None, directory: str) -> dict[str, dict[str, int
             _upsert(ProductCategory, {"slug": item["slug"]}, values, report["categories"])
         for pos, item in enumerate(_read(directory, "standards.json")):
             values = {"number": item["number"], "title": item["title"], "issuer": item.get("issuer", ""),
-                      "position": pos, "industries": [industries[s] for s in item.get("industries", [])],
-                      "scenarios": [scenarios[s] for s in item.get("scenarios", [])]}
+                      "position": pos,
+                      # in the relationships' own order (catalogue position), so an unchanged file compares equal
+                      "industries": sorted((industries[s] for s in item.get("industries", [])), key=_position),
+                      "scenarios": sorted((scenarios[s] for s in item.get("scenarios", [])), key=_position)}
             _upsert(Standard, {"slug": slugify(item["number"], 120)}, values, report["standards"],
                     touched["standard"])
     if any(c["created"] or c["updated"] for c in report.values()):

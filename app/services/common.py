@@ -77,12 +77,12 @@ def get_or_404(model: type[M], ident: int | str, *, by: str = "id", include_dele
     return row
 
 
-def industries_by_slug(slugs: list[str]) -> list[Industry]:
-    """Return industries for slugs in the given order; unknown slugs raise NotFound."""
+def industries_by_slug(slugs: list[str], field: str = "industries") -> list[Industry]:
+    """Return industries for slugs in the given order; unknown slugs raise NotFound naming `field`."""
     found = {i.slug: i for i in db.session.scalars(sa.select(Industry).where(Industry.slug.in_(slugs)))}
     missing = [s for s in slugs if s not in found]
     if missing:
-        raise NotFound(f"unknown industry: {', '.join(missing)}", field="industries")
+        raise NotFound(_("Unknown industry: %(slugs)s", slugs=", ".join(missing)), field=field)
     return [found[s] for s in dict.fromkeys(slugs)]
 
 
@@ -94,7 +94,7 @@ def scenarios_by_slug(slugs: list[str]) -> list[Scenario]:
     }
     missing = [s for s in slugs if s not in found]
     if missing:
-        raise NotFound(f"unknown scenario: {', '.join(missing)}", field="scenarios")
+        raise NotFound(_("Unknown scenario: %(slugs)s", slugs=", ".join(missing)), field="scenarios")
     return [found[s] for s in dict.fromkeys(slugs)]
 
 
@@ -117,7 +117,7 @@ def assign(record, data: dict) -> dict:
             if key in ("industries", "scenarios"):
                 value = (industries_by_slug if key == "industries" else scenarios_by_slug)(list(value or []))
             elif key == "industry":
-                value = industries_by_slug([value])[0]
+                value = industries_by_slug([value], field="industry")[0]
             if getattr(record, key) != value:
                 setattr(record, key, value)
                 changes[key] = _plain(value)

@@ -39,7 +39,9 @@ def update_need(actor: User, need: Need, **data) -> Need:
     require(can_edit_need(actor, need))
     if need.status == NeedStatus.CLOSED:
         raise InvalidState(_("A closed need cannot be edited; reopen it first."))
-    _check({**{k: getattr(need, k) for k in ("budget_min", "budget_max")}, **data})
+    unchanged_deadline = data.get("deadline") == need.deadline  # a passed deadline may stay as it was
+    _check({**{k: getattr(need, k) for k in ("budget_min", "budget_max")}, **data,
+            **({"deadline": None} if unchanged_deadline else {})})
     changes = assign(need, {k: v for k, v in data.items() if k in NEED_FIELDS})
     if changes:
         audit(actor, "update", "need", need.id, changes)

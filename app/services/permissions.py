@@ -14,9 +14,10 @@ def is_admin(user: User | None) -> bool:
 
 
 def belongs_to(user: User | None, organization_id: int | None) -> bool:
+    """Whether the user is a member of that (not deleted) organisation."""
     return (
         user is not None and user.is_authenticated and organization_id is not None
-        and user.organization_id == organization_id
+        and user.organization_id == organization_id and not user.organization.is_deleted
     )
 
 

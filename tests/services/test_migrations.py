@@ -1,0 +1,59 @@
+"""The migrations build, from an empty database, exactly the schema the models describe."""
+import logging
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from app import create_app
+from app.extensions import db
+from tests.conftest import PG_ADMIN_URL
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, empty PostgreSQL database, whatever --db says."""
+    name = f"cm_migrate_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def kept_logging():
+    """Alembic's env.py applies alembic.ini's logging config; put the test session's loggers back afterwards."""
+    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in list(logging.root.manager.loggerDict))]
+    saved = [(lg, lg.disabled, lg.level, list(lg.handlers), lg.propagate) for lg in loggers]
+    yield
+    for lg, disabled, level, handlers, propagate in saved:
+        lg.disabled, lg.level, lg.handlers, lg.propagate = disabled, level, handlers, propagate
+
+
+@pytest.mark.parametrize("url", [
+    "sqlite_url",
+    pytest.param("postgres_url", marks=pytest.mark.postgres),
+])
+def test_upgrade_from_empty_builds_the_schema_the_models_describe(request, tmp_path, kept_logging, url):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "INDEX_DIR": str(tmp_path / "index"),
+                      "SQLALCHEMY_DATABASE_URI": request.getfixturevalue(url)})
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+        assert result.exit_code == 0, result.output
+        try:
+            with db.engine.connect() as conn:
+                context = MigrationContext.configure(conn, opts={"compare_type": True})
+                assert context.get_current_revision() is not None
+                assert compare_metadata(context, db.metadata) == []
+        finally:
+            db.engine.dispose()
