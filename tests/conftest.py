@@ -1,4 +1,5 @@
 """Shared fixtures: app (SQLite by default, PostgreSQL with --db postgres), client, runner, auth, factories."""
+import contextlib
 import email
 import email.policy
 import socketserver
@@ -24,20 +25,29 @@ def pytest_addoption(parser):
                      help="database the app fixtures run on")
 
 
+@contextlib.contextmanager
+def fresh_postgres_database(prefix: str = "cm_test"):
+    """Create an empty PostgreSQL database on the local server; drop it afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture
 def database_url(request, tmp_path):
     """A fresh, empty database for one test."""
     if request.config.getoption("--db") == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
         return
-    name = f"cm_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture

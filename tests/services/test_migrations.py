@@ -1,15 +1,13 @@
 """The migrations build, from an empty database, exactly the schema the models describe."""
 import logging
-import uuid
 
 import pytest
-import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import PG_ADMIN_URL
+from tests.conftest import fresh_postgres_database
 
 
 @pytest.fixture
@@ -20,14 +18,8 @@ def sqlite_url(tmp_path):
 @pytest.fixture
 def postgres_url():
     """A fresh, empty PostgreSQL database, whatever --db says."""
-    name = f"cm_migrate_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_postgres_database("cm_migrate") as url:
+        yield url
 
 
 @pytest.fixture
