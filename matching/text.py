@@ -76,18 +76,31 @@ def content_terms(text: str) -> list[str]:
     return list(term_map(text))
 
 
-def fts_query(text: str, max_terms: int = 64) -> str | None:
-    """Build a safe FTS5 MATCH expression: each term quoted, OR-ed; None when nothing is searchable.
+def fts_query(text: str, max_terms: int = 24, cjk_only: bool = False) -> str | None:
+    """Build a safe FTS5 MATCH expression for the trigram table: each term quoted, OR-ed; None when empty.
 
     User text never reaches MATCH raw: operators, quotes and column filters are dropped.
-    Terms shorter than three characters cannot match a trigram index and are skipped.
+    Terms shorter than three characters cannot match a trigram index and are skipped. A long need
+    keeps its max_terms longest terms (longer words are rarer, and each term costs a posting-list
+    scan), in their original order. cjk_only: only the Chinese pieces (Latin words go to the word table).
     """
-    terms = [t for t in content_terms(text) if len(t) >= 3][:max_terms]
+    terms = [t for t in (cjk_pieces(text) if cjk_only else content_terms(text)) if len(t) >= 3]
+    return _or_terms(terms, max_terms)
+
+
+def latin_query(text: str, max_terms: int = 16) -> str | None:
+    """A safe MATCH expression of a text's Latin-script content words for the porter word table."""
+    terms = list(dict.fromkeys(w for w in words(text) if w not in STOPWORDS and len(w) >= 3 and not w.isdigit()))
+    return _or_terms([w.replace("-", " ") for w in terms], max_terms)
+
+
+def _or_terms(terms: list[str], max_terms: int) -> str | None:
     if not terms:
         return None
+    if len(terms) > max_terms:
+        keep = set(sorted(terms, key=len, reverse=True)[:max_terms])
+        terms = [t for t in terms if t in keep]
     return " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
-
-
 
 _DEPLOYMENT = (  # first match wins: a refusal of the cloud is a wish for on-premise
     ("on-premise", re.compile(r"\b(no|not|without|never|can'?t|cannot|mustn'?t)\b[^.]{0,40}\b(cloud|internet)"

@@ -25,7 +25,7 @@ class ModelMismatch(RuntimeError):
 
 class VectorIndex:
     def __init__(self, dim: int, model_id: str, ann_threshold: int = 50_000, hnsw_m: int = 32,
-                 ef_search: int = 128, ef_construction: int = 80):
+                 ef_search: int = 256, ef_construction: int = 80):
         self.dim, self.model_id = dim, model_id
         self.ann_threshold, self.hnsw_m = ann_threshold, hnsw_m
         self.ef_search, self.ef_construction = ef_search, ef_construction
