@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import (
     CaseReviewState,
     CaseStudy,
+    Industry,
     Need,
     Organization,
     OrgKind,
@@ -164,7 +165,8 @@ class Indexer:
         return self._matcher
 
     def load_scenarios(self) -> None:
-        """Hand the catalogue's scenarios (name, description, technologies) to the matcher."""
+        """Hand the catalogue's scenarios (name, description, technologies) and industry names to the matcher."""
+        self.matcher.set_industry_names({i.slug: i.name for i in db.session.scalars(sa.select(Industry))})
         rows = db.session.scalars(sa.select(Scenario).where(Scenario.retired_at.is_(None))
                                   .options(selectinload(Scenario.industry)).order_by(Scenario.position)).all()
         self.matcher.set_scenarios([

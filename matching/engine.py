@@ -75,6 +75,7 @@ class Matcher:
         self.keywords = KeywordIndex(self.directory / "keywords.sqlite3")
         self._collections: dict[str, Collection] = {}
         self._scenarios: list[ScenarioInfo] = []
+        self._industry_names: dict[str, str] = {}
         self._scenario_vecs = np.zeros((0, 1), dtype=np.float32)
         self._lock = threading.RLock()
         self._generation = self._read_generation()
@@ -181,8 +182,13 @@ class Matcher:
         top = max(out.values(), default=1.0)
         return {slug: sim / top for slug, sim in out.items()}
 
-    def scenario_names(self) -> dict[str, str]:
-        return {s.slug: s.name for s in self._scenarios}
+    def set_industry_names(self, names: dict[str, str]) -> None:
+        """Names to show for industry slugs in explanations."""
+        self._industry_names = dict(names)
+
+    def labels(self) -> dict[str, str]:
+        """Display names of scenario and industry slugs, for explanations."""
+        return {**self._industry_names, **{s.slug: s.name for s in self._scenarios}}
 
     def match(self, query: Query, name: str = "solution", limit: int = 10, filters: dict | None = None,
               method: str = "full", weights: Weights | None = None) -> list[Result]:
@@ -221,7 +227,7 @@ class Matcher:
             scored.append((doc_id, total, features, base))
         scored.sort(key=lambda t: -t[1])
         chosen = _monotonic(_diversify(scored, coll, w.max_per_provider, limit))
-        names = self.scenario_names()
+        names = self.labels()
         return [
             self._result(coll, doc_id, total,
                          explain(coll.docs[doc_id], query, terms, features, base, w, need_scenarios, names, wish,

@@ -51,7 +51,7 @@ def explain(doc: Doc, query: Query, terms: dict[str, str], features: dict[str, f
 
     if features["industry"]:
         shared = sorted(set(query.industries) & set(doc.industries))
-        add("industry", f"Serves the industry: {', '.join(shared)}")
+        add("industry", f"Serves the industry: {', '.join(scenario_names.get(i, i) for i in shared)}")
     if features["scenario"]:
         shared = [s for s in doc.scenarios if s in need_scenarios]
         best = max(shared, key=lambda s: need_scenarios[s])

@@ -28,6 +28,8 @@ week weeks month months people person guys lot also already always never maybe s
 two three four five six ten back run runs running put take takes took go goes going come comes came
 look looks looking find finds found give gives tell told say says said start started stop stopped
 try tried trying big small good bad better best last first next lots whole end ends ever
+whenever wherever whatever leave leaves left lose loses lost get getting gives given thing kind sort
+mostly usually often sometimes lately recently currently basically actually simply really pretty
 """.split())
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -35,10 +36,18 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _normalised_email(email: str) -> str:
+    """The address as stored, or ValidationFailed: an address the sign-in form would refuse is never created."""
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise ValidationFailed(str(error), field="email") from None
+
+
 def create_user(actor: User | None, *, email: str, name: str, password: str, role: UserRole,
                 organization: Organization | None = None) -> User:
     """Create a user of any role (admin CLI and tests); actor None means the system."""
-    email = email.strip().lower()
+    email = _normalised_email(email)
     _check_password_rules(password)
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise Conflict(_("An account with this e-mail already exists."), field="email")

@@ -12,9 +12,9 @@ from app.services.common import commit, enqueue_index
 from app.services.imports import ImportReport, import_records
 
 DEMO_ACCOUNTS = (
-    ("official@demo.chainmatch.local", "Demo Official", UserRole.OFFICIAL, None),
-    ("enterprise@demo.chainmatch.local", "Demo Enterprise Member", UserRole.ENTERPRISE, OrgKind.ENTERPRISE),
-    ("provider@demo.chainmatch.local", "Demo Provider Member", UserRole.PROVIDER, OrgKind.PROVIDER),
+    ("official@chainmatch.example", "Demo Official", UserRole.OFFICIAL, None),
+    ("enterprise@chainmatch.example", "Demo Enterprise Member", UserRole.ENTERPRISE, OrgKind.ENTERPRISE),
+    ("provider@chainmatch.example", "Demo Provider Member", UserRole.PROVIDER, OrgKind.PROVIDER),
 )
 
 

@@ -36,6 +36,7 @@ DOCS = [
 def matcher(tmp_path, embedder):
     m = Matcher(tmp_path / "ix", embedder)
     m.set_scenarios(SCENARIOS)
+    m.set_industry_names({"steel": "Steel", "power": "Power"})
     m.upsert("solution", DOCS)
     return m
 
@@ -49,6 +50,7 @@ def test_plain_words_find_the_technical_solution_without_shared_keywords(matcher
     assert "Predictive maintenance (inferred from the need's description)" in reasons
     assert "exemplary case" in reasons and "Unplanned stops down 63%" in reasons
     assert "ISO 13374-1:2003" in reasons
+    assert "Serves the industry: Steel (+" in reasons  # names, not slugs
 
 
 def test_reasons_name_matched_terms_and_what_the_solution_does_not_show(matcher):

@@ -133,3 +133,25 @@ def test_sign_in_attempts_are_rate_limited(app, client, enterprise):
     response = client.post("/login", data={"email": enterprise.email, "password": PASSWORD})
     assert response.status_code == 429
     assert client.get("/login").status_code == 200  # only sign-in attempts count
+
+
+def test_the_demo_accounts_can_sign_in(client, db):
+    """`make run` prints these accounts: a user must be able to sign in with them."""
+    from app.services.accounts import create_user
+    from app.services.demo import DEMO_ACCOUNTS
+
+    for email, name, role, _kind in DEMO_ACCOUNTS:
+        create_user(None, email=email, name=name, password="demo password 123", role=role)
+        response = client.post("/login", data={"email": email, "password": "demo password 123"})
+        assert response.status_code == 302 and "/login" not in response.headers["Location"], email
+        client.post("/logout")
+
+
+def test_an_account_the_sign_in_form_would_refuse_is_never_created(db):
+    from app.errors import ValidationFailed
+    from app.models import UserRole
+    from app.services.accounts import create_user
+
+    with pytest.raises(ValidationFailed) as refused:
+        create_user(None, email="someone@plant.local", name="X", password="long enough pw", role=UserRole.OFFICIAL)
+    assert refused.value.field == "email"
