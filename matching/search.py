@@ -186,10 +186,12 @@ class EmbeddedSearch:
             ids = set(found)
             selected = {f: set().union(*(postings[f].get(v, set()) for v in sel)) if f != "type"
                         else (ids if name in sel else set()) for f, sel in filters.items()}
+            everything = len(self.matcher.collection(name).docs)
             for facet in FACETS:
                 base = ids.intersection(*(s for f, s in selected.items() if f != facet))
+                whole = len(base) == everything  # nothing narrows it: a count is the posting's size
                 for value, posting in (postings[facet].items() if facet != "type" else [(name, ids)]):
-                    n = len(base & posting)
+                    n = len(posting) if whole else len(base & posting)
                     if n:
                         counts[facet][value] = counts[facet].get(value, 0) + n
             docs = self.matcher.collection(name).docs
