@@ -143,12 +143,17 @@ class Indexer:
         self.elasticsearch_knn = elasticsearch_knn
         self._matcher: Matcher | None = None
         self._elastic: ElasticSearchBackend | None = None
+        self._embedded: EmbeddedSearch | None = None
 
     @property
     def search(self):
         """The search backend: Elasticsearch when ELASTICSEARCH_URL is set, else the embedded one."""
         if not self.elasticsearch_url:
-            return EmbeddedSearch(self.matcher, COLLECTIONS)
+            matcher = self.matcher
+            # One instance per matcher: its facet postings are cached per collection version.
+            if self._embedded is None or self._embedded.matcher is not matcher:
+                self._embedded = EmbeddedSearch(matcher, COLLECTIONS)
+            return self._embedded
         if self._elastic is None:
             self._elastic = ElasticSearchBackend(connect(self.elasticsearch_url), self.matcher.embedder,
                                                  COLLECTIONS, knn=self.elasticsearch_knn)
