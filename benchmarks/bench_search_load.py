@@ -60,6 +60,7 @@ VENV_BIN = Path(sys.executable).parent
 LUA = ROOT / "benchmarks" / "search_load.lua"
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results-search-load.md"
 TARGET_P95_MS = 100.0
+THREAD_ENV = ("CHAINMATCH_TORCH_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 FOREIGN_MAX = 0.25  # cores other processes may use during a measurement before it is repeated
 
 # ---- the query mix ---------------------------------------------------------------------------------
@@ -902,6 +903,10 @@ def report(args, info: dict, runs: dict, probe_rows: list[dict], prof: dict | No
         + (f"; load runs discarded and measured again because other processes used the CPU meanwhile: "
            f"{', '.join(info['discarded'])}." if info.get("discarded") else "; no load run was disturbed."),
         f"- Code measured: {info['code']} (taken when the server started).",
+        "- Thread settings in the server's environment: " + ", ".join(
+            f"`{k}={os.environ[k]}`" if k in os.environ else f"{k} unset" for k in THREAD_ENV)
+        + " (unset: the library default, e.g. OpenBLAS uses every core in each worker; torch is set to 1 "
+          "thread per worker by the app).",
         f"- Server: `{info['gunicorn_cmd']}` with `CHAINMATCH_INDEXING=worker`, SQLite database and embedded "
         "index (FAISS + FTS5) in a temp dir; wrk and the server share the same "
         f"{os.cpu_count()} cores.",
