@@ -27,7 +27,6 @@ from app.models import (
     Solution,
     Standard,
     User,
-    UserRole,
 )
 from app.models.market import organization_industries, product_industries, solution_scenarios
 from app.services import matching

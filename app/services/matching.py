@@ -190,7 +190,7 @@ def tune_weights(data: dict, k: int = 10, passes: int = 2):
 
     best, best_score = matcher.weights, score(matcher.weights)
     yield best, best_score
-    for _ in range(passes):
+    for _pass in range(passes):
         for name, values in TUNING_GRID.items():
             for value in values:
                 candidate = best.with_(**{name: value})

@@ -3,7 +3,7 @@ search backend is down, and saved searches that notify their owner of new matchi
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import sqlalchemy as sa
 from flask_babel import get_locale
@@ -38,7 +38,6 @@ TYPES = ("solution", "provider", "product", "case", "scenario", "standard", "nee
 # What nobody may lift with a filter: drafts and unpublished cases are never searchable.
 SCOPES = {"case": {"status": [CaseReviewState.PUBLISHED.value]},
           "need": {"status": [NeedStatus.OPEN.value, NeedStatus.MATCHED.value]}}
-PARAMS = ("q", "sort", *FACETS)
 PER_PAGE = 20
 
 
@@ -185,8 +184,6 @@ def delete_saved_search(actor: User, saved_id: int) -> None:
 
 def check_saved_searches(now: datetime | None = None) -> int:
     """Notify owners of items that appeared since each saved search was last checked; returns notifications."""
-    from urllib.parse import parse_qs
-
     now = now or utcnow()
     sent = 0
     for saved in db.session.scalars(sa.select(SavedSearch)).all():
