@@ -10,6 +10,7 @@ from app.extensions import login_manager
 from app.services import directory, permissions
 from app.services import search as search_service
 from app.services.accounts import load_session_user
+from app.reports import bar_chart
 from app.webforms import label, localized
 
 bp = Blueprint("web", __name__)
@@ -89,6 +90,6 @@ def init_app(app) -> None:
     def remember_locale():
         g.locale = str(get_locale())
 
-    app.jinja_env.globals.update(perm=permissions, money_range=money_range,
+    app.jinja_env.globals.update(perm=permissions, money_range=money_range, bar_chart=bar_chart,
                                  unread_notifications=lambda: search_service.unread_count(current_user))
     app.jinja_env.filters.update(money=money, localized=localized, label=label)
