@@ -90,19 +90,27 @@ def fts_query(text: str, max_terms: int = 24, cjk_only: bool = False) -> str | N
     return _or_terms(terms, max_terms)
 
 
+def latin_terms(text: str) -> list[str]:
+    """A text's Latin-script content words, once each, in order (for the porter word table)."""
+    found = dict.fromkeys(w for w in words(text) if w not in STOPWORDS and len(w) >= 3 and not w.isdigit())
+    return [w.replace("-", " ").replace('"', "") for w in found]
+
+
 def latin_query(text: str, max_terms: int = 16) -> str | None:
     """A safe MATCH expression of a text's Latin-script content words for the porter word table."""
-    terms = list(dict.fromkeys(w for w in words(text) if w not in STOPWORDS and len(w) >= 3 and not w.isdigit()))
-    return _or_terms([w.replace("-", " ") for w in terms], max_terms)
+    return _or_terms(latin_terms(text), max_terms)
+
+
+def or_query(terms: list[str]) -> str | None:
+    """OR together already safe terms, each quoted (a phrase when it holds a space)."""
+    return " OR ".join('"' + t.replace('"', "") + '"' for t in terms) if terms else None
 
 
 def _or_terms(terms: list[str], max_terms: int) -> str | None:
-    if not terms:
-        return None
     if len(terms) > max_terms:
         keep = set(sorted(terms, key=len, reverse=True)[:max_terms])
         terms = [t for t in terms if t in keep]
-    return " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
+    return or_query(terms)
 
 _DEPLOYMENT = (  # first match wins: a refusal of the cloud is a wish for on-premise
     ("on-premise", re.compile(r"\b(no|not|without|never|can'?t|cannot|mustn'?t)\b[^.]{0,40}\b(cloud|internet)"

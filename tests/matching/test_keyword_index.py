@@ -53,11 +53,38 @@ def test_remove_and_snippet(index):
 def test_filtered_search_keeps_the_full_text_index_in_charge(index):
     """With a plain rowid constraint SQLite walks the id list and tests MATCH row by row (seconds at 100k)."""
     statements = []
-    index._db.set_trace_callback(statements.append)
+    index.reader().set_trace_callback(statements.append)
     index.search("solution", "inspection", allowed={1, 4})
-    index._db.set_trace_callback(None)
+    index.reader().set_trace_callback(None)
     searches = [s for s in statements if " MATCH " in s]
     assert searches
     for sql in searches:
-        plan = " ".join(row[3] for row in index._db.execute("EXPLAIN QUERY PLAN " + sql))
+        plan = " ".join(row[3] for row in index.reader().execute("EXPLAIN QUERY PLAN " + sql))
         assert "VIRTUAL TABLE INDEX 0:M" in plan and ":=" not in plan, plan
+
+
+def test_a_large_catalogue_ranks_by_its_rarest_words_within_the_postings_budget(index):
+    """Common words cost ranking time on every row that has them; the rare words decide the ranking."""
+    index.postings_budget = 2  # "inspection" is in 2 rows, "strip" in 1, "gearbox" in 1
+    assert index._rarest("fts_solution_words", ["inspection", "strip", "gearbox"]) == ["strip", "gearbox"]
+    assert {i for i, _ in index.search("solution", "strip inspection gearbox")} == {1, 4}
+
+
+def test_only_very_common_words_still_find_records_newest_first(index):
+    index.postings_budget = 1
+    assert [i for i, _ in index.search("solution", "inspection")] == [4, 1]
+
+
+def test_a_write_refreshes_word_frequencies(index):
+    assert index._frequency("fts_solution_words", "gearbox") == 1
+    index.upsert("solution", [(5, "Gearbox twin", "Gearbox digital twin.")])
+    assert index._frequency("fts_solution_words", "gearbox") == 2
+
+
+def test_reads_from_several_threads_see_committed_writes(index):
+    from concurrent.futures import ThreadPoolExecutor
+
+    index.upsert("solution", [(9, "Boiler combustion tuning", "Tunes boiler combustion.")])
+    with ThreadPoolExecutor(4) as pool:
+        found = list(pool.map(lambda _: [i for i, _ in index.search("solution", "boiler")], range(8)))
+    assert found == [[9]] * 8
