@@ -94,21 +94,6 @@ def snippet(text: str, terms: dict[str, str], width: int = 220) -> str:
     return prefix + "".join(marked) + suffix
 
 
-def count_facets(found: dict[tuple[str, int], dict[str, list[str]]], filters: dict[str, list[str]]):
-    """Disjunctive facet counts over the found records' facet values; and which records pass all filters."""
-    def passes(values: dict[str, list[str]], skip: str | None) -> bool:
-        return all(set(values.get(f, [])) & set(sel) for f, sel in filters.items() if sel and f != skip)
-
-    counts: dict[str, dict[str, int]] = {f: {} for f in FACETS}
-    for values in found.values():
-        for facet in FACETS:
-            if passes(values, facet):
-                for v in values.get(facet, []):
-                    counts[facet][v] = counts[facet].get(v, 0) + 1
-    kept = [key for key, values in found.items() if passes(values, None)]
-    return counts, kept
-
-
 def suggest(text: str, vocabulary: set[str], limit: int = 3) -> list[str]:
     """Spelling-tolerant suggestions: vocabulary words close to the query's unknown words."""
     from difflib import get_close_matches
@@ -127,13 +112,40 @@ class _Found:
     score: float
 
 
+@dataclass
+class _Facets:
+    """One collection's facet data at one version: postings, each record's values, newest-first ids."""
+    version: tuple
+    postings: dict[str, dict[str, set[int]]]
+    values: dict[int, dict[str, list[str]]]
+    vocabulary: set[str]
+
+
+def _passes(values: dict[str, list[str]], filters: dict[str, set[str]]) -> set[str]:
+    """The facets whose selection a record fails."""
+    return {f for f, sel in filters.items() if not sel.intersection(values.get(f, ()))}
+
+
 class EmbeddedSearch:
-    """Search over the Matcher's collections: FAISS + FTS5, facets counted with set postings."""
+    """Search over the Matcher's collections: FAISS + FTS5, facets counted from each record's values.
+
+    A text search finds records by meaning (cosine above SEMANTIC_FLOOR among the best VECTOR_K)
+    or by words (the best KEYWORD_K BM25 hits). Selected facet values are applied inside retrieval,
+    never only after it, so a filtered search lists the best records of the filtered set, however far
+    down the unfiltered ranking they were; facet counts are taken over the union of the unfiltered
+    and the filtered retrievals, disjunctively. Browsing (no text) lists every record in scope; its
+    pages and counts are cached until the collection changes.
+    """
+
+    VECTOR_K = 200
+    KEYWORD_K = 200
+    BROWSE_CACHE = 64
 
     def __init__(self, matcher, collections: tuple[str, ...]):
         self.matcher = matcher
         self.collections = collections
-        self._facet_cache: dict[str, tuple] = {}
+        self._facet_cache: dict[str, _Facets] = {}
+        self._browse_cache: dict[tuple, tuple] = {}
 
     def upsert(self, collection: str, docs: list[Doc]) -> None:
         self.matcher.upsert(collection, docs)
@@ -141,74 +153,126 @@ class EmbeddedSearch:
     def remove(self, collection: str, ids: list[int]) -> None:
         self.matcher.remove(collection, ids)
 
-    def _postings(self, name: str) -> dict[str, dict[str, set[int]]]:
-        """facet -> value -> record ids, rebuilt when the collection changes."""
+    def _version(self, name: str) -> tuple:
         coll = self.matcher.collection(name)
-        cached = self._facet_cache.get(name)
-        if cached is None or cached[0] != (id(coll), coll.version):
-            postings: dict[str, dict[str, set[int]]] = {f: {} for f in FACETS}
-            for doc in coll.docs.values():
-                for facet, values in facet_values(name, doc).items():
-                    for v in values:
-                        postings[facet].setdefault(v, set()).add(doc.id)
-            cached = self._facet_cache[name] = ((id(coll), coll.version), postings)
-        return cached[1]
+        return (id(coll), coll.version)
 
-    def _candidates(self, name: str, request: SearchRequest, scope: dict, qvec, terms) -> dict[int, float]:
-        """Record id -> relevance for one collection (every record in scope when there is no text)."""
+    def _facets(self, name: str) -> _Facets:
+        """Facet data of a collection, rebuilt when it changes."""
+        cached = self._facet_cache.get(name)
+        if cached is None or cached.version != self._version(name):
+            postings: dict[str, dict[str, set[int]]] = {f: {} for f in FACETS}
+            values, vocabulary = {}, set()
+            for doc in self.matcher.collection(name).docs.values():
+                values[doc.id] = facet_values(name, doc)
+                for facet, vals in values[doc.id].items():
+                    for v in vals:
+                        postings[facet].setdefault(v, set()).add(doc.id)
+                vocabulary.update(w.lower() for w in doc.title.split() if len(w) > 3 and w.isalpha())
+            cached = self._facet_cache[name] = _Facets(self._version(name), postings, values, vocabulary)
+        return cached
+
+    def _postings(self, name: str) -> dict[str, dict[str, set[int]]]:
+        return self._facets(name).postings
+
+    def _retrieve(self, name: str, qvec, text: str, allowed) -> dict[int, tuple[float, float]]:
+        """Record id -> (cosine, BM25) of the records found by meaning or by words."""
+        coll = self.matcher.collection(name)
+        vec = {i: s for i, s in coll.vectors.search(qvec, self.VECTOR_K, allowed) if s >= SEMANTIC_FLOOR}
+        kw = dict(self.matcher.keywords.search(name, text, self.KEYWORD_K, allowed))
+        out = {}
+        for i in set(vec) | set(kw):
+            cosine = vec.get(i)
+            if cosine is None:
+                v = coll.vectors.vector(i)
+                cosine = float(v @ qvec) if v is not None else 0.0
+            out[i] = (cosine, kw.get(i, 0.0))
+        return out
+
+    def _found(self, name: str, request: SearchRequest, scope: dict, filters: dict[str, set[str]], qvec):
+        """Record id -> (cosine, BM25): unfiltered retrieval plus retrieval within the selection."""
         coll = self.matcher.collection(name)
         allowed = coll.allowed(scope)
-        if not request.text.strip():
-            return dict.fromkeys(allowed if allowed is not None else coll.docs, 0.0)
-        w = self.matcher.weights
-        vec = {i: s for i, s in coll.vectors.search(qvec, 200, allowed) if s >= SEMANTIC_FLOOR}
-        kw = dict(self.matcher.keywords.search(name, request.text, 500, allowed))
-        top_kw = max(kw.values(), default=0.0)
-        ids = set(vec) | set(kw)
-        return {i: w.vector * float(coll.vectors.vector(i) @ qvec)
-                + w.keyword * (kw.get(i, 0.0) / top_kw if top_kw else 0.0) for i in ids}
+        found = self._retrieve(name, qvec, request.text, allowed)
+        narrowing = {f: sel for f, sel in filters.items() if f != "type"}
+        if narrowing and (filters.get("type") is None or name in filters["type"]):
+            postings = self._postings(name)
+            within = allowed
+            for facet, sel in narrowing.items():
+                ids = set().union(*(postings[facet].get(v, set()) for v in sel))
+                within = ids if within is None else within & ids
+            if within:
+                found.update(self._retrieve(name, qvec, request.text, within))
+        return found
+
+    def _count(self, name: str, ids, filters: dict[str, set[str]], counts: dict, kept: list[int]) -> None:
+        """Add disjunctive facet counts of `ids` to counts; append those passing every filter to kept."""
+        values = self._facets(name).values
+        for i in ids:
+            vals = values[i]
+            failed = _passes(vals, filters)
+            if len(failed) > 1:
+                continue
+            for facet in failed or FACETS:
+                for v in vals.get(facet, ()):
+                    counts[facet][v] = counts[facet].get(v, 0) + 1
+            if not failed:
+                kept.append(i)
 
     def search(self, request: SearchRequest, scopes: dict[str, dict] | None = None) -> SearchResponse:
         """Run a search; scopes[collection] are hard filters the user cannot lift (e.g. published only)."""
         scopes = scopes or {}
         names = [n for n in (request.types or self.collections) if n in self.collections]
         names = self.collections if "type" in request.filters else names
-        qvec = self.matcher.embedder.encode_one(request.text) if request.text.strip() else None
-        terms = term_map(request.text)
-        filters = {f: v for f, v in request.filters.items() if v and f in FACETS}
+        filters = {f: set(v) for f, v in request.filters.items() if v and f in FACETS}
+        if not request.text.strip():
+            return self._browse(request, names, scopes, filters)
+        qvec = self.matcher.embedder.encode_one(request.text)
+        w = self.matcher.weights
         counts: dict[str, dict[str, int]] = {f: {} for f in FACETS}
         kept: list[_Found] = []
         for name in names:
-            found = self._candidates(name, request, scopes.get(name, {}), qvec, terms)
-            if not found:
-                continue
-            postings = self._postings(name)
-            ids = set(found)
-            selected = {f: set().union(*(postings[f].get(v, set()) for v in sel)) if f != "type"
-                        else (ids if name in sel else set()) for f, sel in filters.items()}
-            everything = len(self.matcher.collection(name).docs)
-            for facet in FACETS:
-                base = ids.intersection(*(s for f, s in selected.items() if f != facet))
-                whole = len(base) == everything  # nothing narrows it: a count is the posting's size
-                for value, posting in (postings[facet].items() if facet != "type" else [(name, ids)]):
-                    n = len(posting) if whole else len(base & posting)
-                    if n:
-                        counts[facet][value] = counts[facet].get(value, 0) + n
+            found = self._found(name, request, scopes.get(name, {}), filters, qvec)
+            top_kw = max((kw for _, kw in found.values()), default=0.0)
+            ids: list[int] = []
+            self._count(name, found, filters, counts, ids)
             docs = self.matcher.collection(name).docs
-            kept += [_Found(name, docs[i], found[i]) for i in ids.intersection(*selected.values())]
-        if request.sort == "newest" or not request.text.strip():
-            kept.sort(key=lambda f: (f.doc.created, f.score), reverse=True)
-        else:
-            kept.sort(key=lambda f: f.score, reverse=True)
+            kept += [_Found(name, docs[i], w.vector * found[i][0] + w.keyword * (found[i][1] / top_kw if top_kw else 0))
+                     for i in ids]
+        key = (lambda f: (f.doc.created, f.score)) if request.sort == "newest" else (lambda f: f.score)
+        kept.sort(key=key, reverse=True)
+        return self._respond(request, kept, counts)
+
+    def _browse(self, request: SearchRequest, names, scopes: dict, filters: dict[str, set[str]]) -> SearchResponse:
+        """Every record in scope, newest first; cached per collection versions and selection."""
+        key = (tuple(names), tuple((n, self._version(n)) for n in names),
+               repr(sorted((n, sorted((f, sorted(map(str, v)) if isinstance(v, (list, tuple, set)) else str(v))
+                                      for f, v in scopes.get(n, {}).items())) for n in names)),
+               tuple(sorted((f, tuple(sorted(v))) for f, v in filters.items())))
+        cached = self._browse_cache.get(key)
+        if cached is None:
+            counts: dict[str, dict[str, int]] = {f: {} for f in FACETS}
+            kept: list[_Found] = []
+            for name in names:
+                coll = self.matcher.collection(name)
+                allowed = coll.allowed(scopes.get(name, {}))
+                ids: list[int] = []
+                self._count(name, coll.docs if allowed is None else allowed, filters, counts, ids)
+                kept += [_Found(name, coll.docs[i], 0.0) for i in ids]
+            kept.sort(key=lambda f: (f.doc.created, f.doc.id), reverse=True)
+            if len(self._browse_cache) >= self.BROWSE_CACHE:
+                self._browse_cache.pop(next(iter(self._browse_cache)))
+            cached = self._browse_cache[key] = (kept, counts)
+        return self._respond(request, *cached)
+
+    def _respond(self, request: SearchRequest, kept: list[_Found], counts) -> SearchResponse:
+        terms = term_map(request.text)
         start = (max(request.page, 1) - 1) * request.per_page
         hits = [SearchHit(f.collection, f.doc.id, f.doc.key, f.doc.title, snippet(f.doc.body, terms), f.score)
                 for f in kept[start:start + request.per_page]]
         suggestions = self._suggest(request.text) if not kept and request.text.strip() else []
-        return SearchResponse(hits, len(kept), counts, suggestions)
+        return SearchResponse(hits, len(kept), {f: dict(c) for f, c in counts.items()}, suggestions)
 
     def _suggest(self, text: str) -> list[str]:
-        vocabulary = set()
-        for name in self.collections:
-            for doc in self.matcher.collection(name).docs.values():
-                vocabulary.update(w.lower() for w in doc.title.split() if len(w) > 3 and w.isalpha())
+        vocabulary = set().union(*(self._facets(name).vocabulary for name in self.collections))
         return suggest(text, vocabulary)

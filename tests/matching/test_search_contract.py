@@ -138,3 +138,27 @@ def test_no_results_offers_spelling_suggestions(backend):
 def test_plain_words_find_records_by_meaning(knn_backend):
     result = search(knn_backend, text="our motors keep breaking down without any warning", types=["solution"])
     assert result.hits and result.hits[0].id == 2
+
+
+def test_a_filter_finds_records_far_down_the_unfiltered_ranking(tmp_path, embedder):
+    """Facet selections apply inside retrieval: 'search top-k, then filter' would find nothing here."""
+    search_ = EmbeddedSearch(Matcher(tmp_path / "ix", embedder), COLLECTIONS)
+    search_.VECTOR_K = search_.KEYWORD_K = 3
+    strong = [d(100 + i, f"Strip scratch inspection {i}", "Cameras find scratches on cold rolled strip.",
+                "2026-01-01", industries=["steel"]) for i in range(6)]
+    weak = d(200, "Textile line camera", "A camera watches fabric for flaws; it also spots scratches.",
+             "2026-01-02", industries=["textiles"])
+    search_.upsert("solution", [*strong, weak])
+    unfiltered = search_.search(SearchRequest(text="scratches on strip"))
+    assert 200 not in {h.id for h in unfiltered.hits}
+    filtered = search_.search(SearchRequest(text="scratches on strip", filters={"industry": ["textiles"]}))
+    assert [h.id for h in filtered.hits] == [200] and filtered.total == 1
+    assert filtered.facets["industry"]["textiles"] == 1
+
+
+def test_browsing_sees_a_new_record_at_once(tmp_path, embedder):
+    search_ = load(EmbeddedSearch(Matcher(tmp_path / "ix", embedder), COLLECTIONS))
+    assert search(search_).total == 6
+    search_.upsert("solution", [d(5, "Boiler tuning", "Combustion tuning.", "2026-07-01", industries=["power"])])
+    after = search(search_)
+    assert after.total == 7 and after.hits[0].id == 5 and after.facets["industry"]["power"] == 3
