@@ -385,7 +385,8 @@ def scale_marketplace(inst: Instance, items: int, noise: float, seed: int) -> di
     app = create_app()
     with app.app_context():
         model_path = app.config["EMBEDDING_MODEL"] or default_model_path()
-        embedder = Embedder(model_path, cache_path=Path(app.config["INDEX_DIR"]) / "embeddings.sqlite3")
+        embedder = Embedder(model_path, cache_path=Path(app.config["INDEX_DIR"]) / "embeddings.sqlite3",
+                            backend=app.config["EMBEDDING_BACKEND"])  # the server's model id, or no cache hits
         info["model_id"] = embedder.model_id
         builder = DocBuilder()
 
@@ -610,7 +611,8 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.access_log = inst.tmp / "access.log"
         self.error_log = inst.tmp / "gunicorn.log"
-        self.cmd = [str(VENV_BIN / "gunicorn"), "--workers", str(workers), "--threads", str(threads),
+        self.cmd = [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--workers", str(workers),
+                    "--threads", str(threads),
                     "--worker-class", "gthread", "--bind", f"127.0.0.1:{self.port}", "--timeout", str(timeout),
                     "--access-logfile", str(self.access_log),
                     "--access-logformat", '%(p)s %(s)s %(M)s "%(U)s?%(q)s"',
@@ -904,9 +906,9 @@ def report(args, info: dict, runs: dict, probe_rows: list[dict], prof: dict | No
            f"{', '.join(info['discarded'])}." if info.get("discarded") else "; no load run was disturbed."),
         f"- Code measured: {info['code']} (taken when the server started).",
         "- Thread settings in the server's environment: " + ", ".join(
-            f"`{k}={os.environ[k]}`" if k in os.environ else f"{k} unset" for k in THREAD_ENV)
-        + " (unset: the library default, e.g. OpenBLAS uses every core in each worker; torch is set to 1 "
-          "thread per worker by the app).",
+            f"`{k}={os.environ[k]}`" if k in os.environ else f"{k} unset here" for k in THREAD_ENV)
+        + " (gunicorn.conf.py sets OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and MKL_NUM_THREADS to 1 when unset; "
+          "the app runs torch and ONNX Runtime with 1 thread per worker).",
         f"- Server: `{info['gunicorn_cmd']}` with `CHAINMATCH_INDEXING=worker`, SQLite database and embedded "
         "index (FAISS + FTS5) in a temp dir; wrk and the server share the same "
         f"{os.cpu_count()} cores.",
