@@ -4,7 +4,9 @@ by the Elasticsearch backend (matching/elastic.py).
 Facets are disjunctive: the count of each value of a facet is taken with every *other* facet's
 selection applied, so selecting a value narrows the other facets but not its own siblings.
 """
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol
 
 from matching.documents import Doc
@@ -72,26 +74,25 @@ def facet_values(collection: str, doc: Doc) -> dict[str, list[str]]:
 
 
 def snippet(text: str, terms: dict[str, str], width: int = 220) -> str:
-    """A window of text around the first matched term, matched terms wrapped in \\x02…\\x03."""
-    lower = text.lower()
-    positions = sorted(p for p in (lower.find(t) for t in terms) if p >= 0)
-    start = max(0, positions[0] - width // 3) if positions else 0
+    """A window of text around the first matched term, matched terms wrapped in \x02…\x03."""
+    pattern = _term_pattern(tuple(terms))
+    first = pattern.search(text) if pattern else None
+    start = max(0, first.start() - width // 3) if first else 0
     window = text[start:start + width]
-    marked, i, low = [], 0, window.lower()
-    while i < len(window):
-        hit = next((t for t in terms if low.startswith(t, i)), None)
-        if hit:
-            end = i + len(hit)
-            while end < len(window) and window[end].isalnum():
-                end += 1  # mark the whole word: "inspect" → "inspection"
-            marked.append("\x02" + window[i:end] + "\x03")
-            i = end
-        else:
-            marked.append(window[i])
-            i += 1
+    # mark the whole word: "inspect" → "inspection"
+    marked = pattern.sub(lambda m: "\x02" + m.group(0) + "\x03", window) if pattern else window
     prefix = "…" if start else ""
     suffix = "…" if start + width < len(text) else ""
-    return prefix + "".join(marked) + suffix
+    return prefix + marked + suffix
+
+
+@lru_cache(maxsize=512)
+def _term_pattern(terms: tuple[str, ...]) -> re.Pattern | None:
+    """One regex for a query's terms (longest first), each running on to the end of its word."""
+    if not terms:
+        return None
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(f"(?:{alternatives})[^\\W_]*", re.IGNORECASE)
 
 
 def suggest(text: str, vocabulary: set[str], limit: int = 3) -> list[str]:

@@ -232,8 +232,11 @@ def notifications(actor: User, limit: int = 50) -> list[Notification]:
 def facet_labels() -> dict[str, dict[str, str]]:
     """Human labels of facet values, in the current language."""
     zh = str(get_locale()) == "zh"
-    industries = {i.slug: (i.name_zh if zh and i.name_zh else i.name) for i in db.session.scalars(sa.select(Industry))}
-    scenarios = {s.slug: (s.name_zh if zh and s.name_zh else s.name) for s in db.session.scalars(sa.select(Scenario))}
+    # Columns only: loading the catalogue objects (with their relationships) cost more than the search.
+    industries = {slug: (name_zh if zh and name_zh else name)
+                  for slug, name, name_zh in db.session.execute(sa.select(Industry.slug, Industry.name, Industry.name_zh))}
+    scenarios = {slug: (name_zh if zh and name_zh else name)
+                 for slug, name, name_zh in db.session.execute(sa.select(Scenario.slug, Scenario.name, Scenario.name_zh))}
     return {
         "type": {"solution": _("Solutions"), "provider": _("Providers"), "product": _("Products"),
                  "case": _("Case studies"), "scenario": _("Scenarios"), "standard": _("Standards"),
