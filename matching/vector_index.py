@@ -139,15 +139,17 @@ class VectorIndex:
         if not self._row or k <= 0:
             return []
         if allowed is not None:
-            rows = np.fromiter((self._row[i] for i in allowed if i in self._row), dtype=np.int64)
-            if rows.size == 0:
-                return []
-            if exact or self._ann is None or rows.size * self.dim <= EXACT_FILTER_BUDGET:
-                return self._exact(query, k, rows)
-            return self._ann_search(query, k, rows)
+            if exact or self._ann is None or len(allowed) * self.dim <= EXACT_FILTER_BUDGET:
+                rows = self._rows_of(allowed)
+                return self._exact(query, k, rows) if rows.size else []
+            # the IVF lists hold only live records: the allowed ids need no row lookup
+            return self._ann_search(query, k, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
         if exact or self._ann is None:
             return self._exact(query, k, None)
         return self._ann_search(query, k, None)
+
+    def _rows_of(self, ids) -> np.ndarray:
+        return np.fromiter((self._row[i] for i in ids if i in self._row), dtype=np.int64)
 
     def _exact(self, query: np.ndarray, k: int, rows: np.ndarray | None) -> list[tuple[int, float]]:
         if rows is None:
@@ -163,15 +165,18 @@ class VectorIndex:
         top = top[np.argsort(-scores[top])]
         return [(int(self._ids[rows[i]]), float(scores[i])) for i in top]
 
-    def _ann_search(self, query: np.ndarray, k: int, rows: np.ndarray | None) -> list[tuple[int, float]]:
+    def _ann_search(self, query: np.ndarray, k: int, ids: np.ndarray | None) -> list[tuple[int, float]]:
         params = faiss.SearchParametersIVF(nprobe=self._probes())
-        if rows is not None:
-            selector = faiss.IDSelectorBatch(self._ids[rows])
+        if ids is not None:
+            selector = faiss.IDSelectorBatch(ids)  # kept alive until the search returns
             params.sel = selector
         scores, found = self._ann.search(query.reshape(1, -1), k, params=params)
         out = [(int(i), float(s)) for s, i in zip(scores[0].tolist(), found[0].tolist()) if i >= 0]
-        if len(out) < min(k, len(self._row) if rows is None else rows.size):
-            return self._exact(query, k, rows)  # the probed lists held too few allowed rows
+        if len(out) < k and (ids is None or len(out) < ids.size):
+            # the probed lists held too few (allowed) records: exact search never loses results
+            rows = None if ids is None else self._rows_of(ids.tolist())
+            if rows is None or rows.size > len(out):
+                return self._exact(query, k, rows)
         return out
 
     def save(self, directory: str | Path, name: str) -> None:
