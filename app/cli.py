@@ -161,12 +161,17 @@ def matching_query(text: str, industry: str | None, limit: int, as_json: bool):
 @matching_cli.command("evaluate")
 @click.argument("labels", type=click.Path(exists=True, dir_okay=False))
 @click.option("--k", default=10, help="Cut-off for nDCG and Recall.")
-def matching_evaluate(labels: str, k: int):
+@click.option("--outcomes", type=click.Choice(["none", "simulated"]), default="none",
+              help="Also score the provider track record, learnt from a simulated outcome log.")
+def matching_evaluate(labels: str, k: int, outcomes: str):
     """Print nDCG@k, Recall@k and MRR for each retrieval method on a labels file."""
     with open(labels, encoding="utf-8") as handle:
         data = json.load(handle)
     table = match_service.evaluate_labels(data, k=k)
     click.echo(match_service.format_evaluation(table, k))
+    if outcomes == "simulated":
+        click.echo("\n" + match_service.format_track_record_evaluation(
+            match_service.evaluate_track_record(data, k=k), k))
 
 
 @matching_cli.command("tune")

@@ -76,6 +76,7 @@ class Matcher:
         self._collections: dict[str, Collection] = {}
         self._scenarios: list[ScenarioInfo] = []
         self._industry_names: dict[str, str] = {}
+        self._track: dict = {}  # provider id -> TrackRecord
         self._scenario_vecs = np.zeros((0, 1), dtype=np.float32)
         self._lock = threading.RLock()
         self._generation = self._read_generation()
@@ -182,6 +183,18 @@ class Matcher:
         top = max(out.values(), default=1.0)
         return {slug: sim / top for slug, sim in out.items()}
 
+    def set_track_records(self, records: dict) -> None:
+        """Give the matcher the providers' track records ((provider id, industry slug) -> TrackRecord)."""
+        self._track = dict(records)
+
+    def _record(self, doc: Doc, query: Query):
+        """The provider's track record in the need's industry (a provider's record is per industry)."""
+        for industry in query.industries:
+            record = self._track.get((doc.provider, industry))
+            if record is not None:
+                return record
+        return None
+
     def set_industry_names(self, names: dict[str, str]) -> None:
         """Names to show for industry slugs in explanations."""
         self._industry_names = dict(names)
@@ -222,6 +235,8 @@ class Matcher:
         for doc_id, base in fused.items():
             doc = coll.docs[doc_id]
             features = _features(doc, query, need_scenarios, wish)
+            record = self._record(doc, query)
+            features["track_record"] = record.feature if record is not None and w.track_record else 0.0
             bonus = sum(getattr(w, f) * v for f, v in features.items())
             total = (base + bonus) / w.total
             scored.append((doc_id, total, features, base))
@@ -231,7 +246,7 @@ class Matcher:
         return [
             self._result(coll, doc_id, total,
                          explain(coll.docs[doc_id], query, terms, features, base, w, need_scenarios, names, wish,
-                                 [coll.docs[d] for d, *_ in scored[:50]]))
+                                 [coll.docs[d] for d, *_ in scored[:50]], self._record(coll.docs[doc_id], query)))
             for doc_id, total, features, base in chosen
         ]
 
@@ -277,6 +292,31 @@ class Matcher:
         allowed = coll.allowed(filters)
         hits = coll.vectors.search(vec, limit + 1, allowed)
         return [self._result(coll, i, s, []) for i, s in hits if not (i == doc_id and coll is source)][:limit]
+
+    def nearest(self, name: str, text: str, limit: int = 5, filters: dict | None = None) -> list[tuple[Doc, float]]:
+        """Records of a collection closest in meaning to a text, with their cosine (no re-ranking)."""
+        coll = self.collection(name)
+        allowed = coll.allowed(filters)
+        if not coll.docs or not text.strip() or (allowed is not None and not allowed):
+            return []
+        hits = coll.vectors.search(self.embedder.encode_one(text), limit, allowed)
+        return [(coll.docs[i], score) for i, score in hits]
+
+    def place(self, text: str, industries: list[str] | None = None, limit: int = 5) -> list[tuple[ScenarioInfo, float]]:
+        """Catalogue scenarios closest to a text, with their cosine; another industry's own scenarios are
+        left out when industries are given."""
+        if not self._scenarios or not text.strip():
+            return []
+        sims = self._scenario_vecs @ self.embedder.encode_one(text)
+        out = []
+        for i in np.argsort(-sims):
+            s = self._scenarios[i]
+            if industries and s.industry and s.industry not in industries:
+                continue
+            out.append((s, float(sims[i])))
+            if len(out) == limit:
+                break
+        return out
 
     def status(self) -> dict:
         names = sorted({p.name.split(".")[0] for p in self.directory.glob("*.docs.json")} | set(self._collections))

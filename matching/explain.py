@@ -33,7 +33,7 @@ def _gaps(doc_lower: str, terms: dict[str, str], pool_texts: list[str]) -> list[
 
 def explain(doc: Doc, query: Query, terms: dict[str, str], features: dict[str, float], base: float,
             w: Weights, need_scenarios: dict[str, float], scenario_names: dict[str, str], wish: str | None,
-            pool: list[Doc]) -> list[Reason]:
+            pool: list[Doc], record=None) -> list[Reason]:
     """Build the per-result reasons, each with its contribution to the score."""
     norm = w.total
     doc_lower = doc.text.lower()
@@ -70,6 +70,9 @@ def explain(doc: Doc, query: Query, terms: dict[str, str], features: dict[str, f
         results = results if len(results) <= 140 else results[:137].rstrip() + "…"
         reasons.append(Reason("evidence", f"Backed by {label} \u201c{case['title']}\u201d: {results}",
                               round(w.evidence * features["evidence"] / norm, 3)))
+    if features.get("track_record", 0.0) > 0 and record is not None:
+        add("track_record", f"Provider's track record: {record.agreed} agreed or delivered and "
+                            f"{record.outcomes - record.agreed} other positive outcomes of earlier matches")
     if doc.standards:
         reasons.append(Reason("standards", "Concerns standards: " + ", ".join(doc.standards[:3])))
     gaps = _gaps(doc_lower, terms, pool_texts)

@@ -1,7 +1,7 @@
 """needs forms: filter, post / edit a need, mark a match (shape checks only)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.models import MatchMark
@@ -30,6 +30,7 @@ class NeedForm(CatalogForm):
     budget_max = money_field(_l("Budget up to (CNY)"))
     deadline = DateField(_l("Deadline"), validators=[Optional()])
     submit = SubmitField(_l("Save"))
+    check = SubmitField(_l("Check my need"))
 
     def service_data(self) -> dict:
         """Return the need fields as the needs service takes them."""
@@ -37,10 +38,18 @@ class NeedForm(CatalogForm):
                                                    "budget_max", "deadline")}
         return {**data, "region": self.region.data or ""}
 
+    def assist_data(self) -> dict:
+        """Return what the intake assistant reads (the form may be half filled in)."""
+        data = {name: self[name].data for name in ("industry", "budget_min", "budget_max", "deadline")}
+        return {**data, "industry": data["industry"] or None, "title": self.title.data or "",
+                "description": self.description.data or ""}
+
 
 class NewNeedForm(NeedForm):
+    post_anyway = BooleanField(_l("It is not a duplicate: post it anyway"))
     submit = SubmitField(_l("Publish"))
     save_draft = SubmitField(_l("Save as draft"))
+    check = SubmitField(_l("Check my need"))
 
 
 class MarkForm(FlaskForm):

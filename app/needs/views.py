@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from app.models import MatchMark, Need, NeedStatus
 from app.needs import bp
 from app.needs.forms import MarkForm, NeedFilterForm, NeedForm, NewNeedForm
-from app.services import directory, matching, needs
+from app.services import directory, intake, matching, needs
 from app.webforms import enum_or_none, fill_form, label, page_number, run_service
 
 __all__ = ["bp"]
@@ -33,15 +33,30 @@ def mine():
 @bp.route("/needs/new", methods=["GET", "POST"])
 @login_required
 def new():
-    """Post a need, published at once or saved as a draft."""
+    """Post a need, published at once or saved as a draft; "Check my need" runs the intake assistant."""
     form = NewNeedForm()
-    need = form.validate_on_submit() and run_service(form, needs.post_need, current_user,
-                                                     publish=not form.save_draft.data, **form.service_data())
+    checking = form.is_submitted() and form.check.data
+    need = not checking and form.validate_on_submit() and run_service(
+        form, needs.post_need, current_user, publish=not form.save_draft.data,
+        allow_duplicate=form.post_anyway.data, **form.service_data())
     if need:
         flash(_("Your need is saved as a draft.") if need.status == NeedStatus.DRAFT else _("Your need is published."),
               "success")
         return redirect(url_for("needs.detail", slug=need.slug))
-    return render_template("form_page.html", form=form, title=_l("Post a need"))
+    assessment = intake.assess_need(current_user, **form.assist_data()) if form.is_submitted() else None
+    if not form.post_anyway.errors:
+        del form.post_anyway  # asked only when the need reads like one already posted
+    return render_template("needs/form.html", form=form, title=_l("Post a need"), assessment=assessment)
+
+
+@bp.post("/needs/assist")
+@login_required
+def assist():
+    """Assess a need while it is written (the need form's assistant panel, loaded in place)."""
+    form = NeedForm()
+    need = directory.editable(current_user, Need, request.args["need"]) if request.args.get("need") else None
+    assessment = intake.assess_need(current_user, need=need, **form.assist_data())
+    return render_template("needs/_assist.html", assessment=assessment)
 
 
 @bp.get("/needs/<slug>")
@@ -55,15 +70,17 @@ def detail(slug: str):
 @bp.route("/needs/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def edit(slug: str):
-    """Edit a need (closed needs must be reopened first)."""
+    """Edit a need (closed needs must be reopened first); "Check my need" runs the intake assistant."""
     need = directory.editable(current_user, Need, slug)
     form = NeedForm()
     if not form.is_submitted():
         fill_form(form, need)
-    elif form.validate() and run_service(form, needs.update_need, current_user, need, **form.service_data()):
+    elif not form.check.data and form.validate() and run_service(form, needs.update_need, current_user, need,
+                                                                 **form.service_data()):
         flash(_("Your need has been saved."), "success")
         return redirect(url_for("needs.detail", slug=need.slug))
-    return render_template("form_page.html", form=form, title=_l("Edit the need"))
+    assessment = intake.assess_need(current_user, need=need, **form.assist_data()) if form.is_submitted() else None
+    return render_template("needs/form.html", form=form, title=_l("Edit the need"), assessment=assessment, need=need)
 
 
 @bp.post("/needs/<slug>/<any(publish, close, reopen):action>")

@@ -11,6 +11,8 @@ from app.indexing import MODELS, get_indexer
 from app.models import Industry, Match, Need, NeedStatus, Solution, User, utcnow
 from matching import METHODS, Query, Result
 from matching.metrics import summarise
+from matching.track_record import simulate_outcomes, track_records
+from matching.weights import DEFAULT
 
 log = logging.getLogger(__name__)
 MATCHES_SHOWN = 10
@@ -135,6 +137,55 @@ def evaluate_labels(data: dict, k: int = 10) -> dict[str, dict]:
         table[method] = {style: summarise(r, k) for style, r in runs.items() if r}
         table["counts"] = {style: len(r) for style, r in runs.items() if r}
     return table
+
+
+TRACK_RECORD_SWEEP = (0.0, 0.01, 0.02, 0.04, 0.08)
+
+
+def evaluate_track_record(data: dict, k: int = 10, sessions: int = 20, seed: int = 7) -> dict[str, dict]:
+    """The ranking with and without the provider track record, on a simulated outcome log.
+
+    The labelled needs are split in two halves: the first half's match lists are "shown" `sessions`
+    times and produce simulated outcomes (matching/track_record.py: position-biased looks, outcome
+    chance growing with the labelled relevance); the track records learnt from that log re-rank the
+    second half, which is scored with and without them. No need is scored on its own outcomes.
+    """
+    labels = data.get("needs", [])
+    needs = {n.external_id: n for n in db.session.scalars(
+        sa.select(Need).where(Need.external_id.in_([x["need"] for x in labels])))}
+    labels = [x for x in labels if x["need"] in needs]
+    learn, test = labels[0::2], labels[1::2]
+    matcher = get_indexer().matcher
+    saved, docs = matcher._track, matcher.collection("solution").docs
+    try:
+        matcher.set_track_records({})
+        shown = [[((docs[r.id].provider, needs[x["need"]].industry.slug), r.key)
+                  for r in match_need_results(needs[x["need"]], limit=k)] for x in learn]
+        impressions, outcomes = simulate_outcomes(shown, [x["relevant"] for x in learn], sessions, seed)
+        matcher.set_track_records(track_records(impressions, outcomes))
+        table = {"counts": {"learn": len(learn), "test": len(test), "outcomes": len(outcomes)}}
+        for weight in TRACK_RECORD_SWEEP:
+            weights = matcher.weights.with_(track_record=weight)
+            runs = [([r.key for r in matcher.match(need_query(needs[x["need"]]), "solution", limit=k,
+                                                   weights=weights)], x["relevant"]) for x in test]
+            table[weight] = summarise(runs, k)
+        return table
+    finally:
+        matcher.set_track_records(saved)
+
+
+def format_track_record_evaluation(table: dict[str, dict], k: int) -> str:
+    """Render the track-record evaluation as Markdown."""
+    counts = table["counts"]
+    lines = [f"Provider track record, learnt from {counts['outcomes']} simulated outcomes of {counts['learn']} needs' "
+             f"match lists, scored on the other {counts['test']} needs:", "",
+             f"| ranking | nDCG@{k} | Recall@{k} | MRR |", "| --- | --- | --- | --- |"]
+    for weight in TRACK_RECORD_SWEEP:
+        m = table[weight]
+        title = ("fused + re-ranked, without track record" if not weight else
+                 f"… + track record, weight {weight}" + (" (the default)" if weight == DEFAULT.track_record else ""))
+        lines.append(f"| {title} | {m[f'ndcg@{k}']:.3f} | {m[f'recall@{k}']:.3f} | {m['mrr']:.3f} |")
+    return "\n".join(lines)
 
 
 def format_evaluation(table: dict[str, dict], k: int) -> str:

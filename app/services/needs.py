@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from app.errors import InvalidState, ValidationFailed
 from app.extensions import db
 from app.models import Match, MatchMark, Need, NeedStatus, OrgKind, User, utcnow
+from app.services.intake import duplicates_of
 from app.services.common import assign, audit, check_range, commit, enqueue_index, unique_slug
 from app.services.permissions import can_edit_need, require, require_org_member
 
@@ -19,10 +20,19 @@ def _check(data: dict) -> None:
         raise ValidationFailed(_("The deadline must not be in the past."), field="deadline")
 
 
-def post_need(actor: User, *, publish: bool = True, **data) -> Need:
-    """Post a need for the acting user's enterprise (as a draft unless publish)."""
+def post_need(actor: User, *, publish: bool = True, allow_duplicate: bool = True, **data) -> Need:
+    """Post a need for the acting user's enterprise (as a draft unless publish).
+
+    allow_duplicate=False refuses a need that reads like one the enterprise already has (the form
+    asks the poster to confirm instead of posting the same need twice).
+    """
     org = require_org_member(actor, OrgKind.ENTERPRISE)
     _check(data)
+    if not allow_duplicate:
+        same = duplicates_of(actor, data.get("title") or "", data.get("description") or "")
+        if same:
+            raise ValidationFailed(_("This reads like your need “%(title)s”. Edit that one, or confirm that this "
+                                     "is a different need.", title=same[0].title), field="post_anyway")
     need = Need(organization=org, author_id=actor.id, slug=unique_slug(Need, data["title"]),
                 status=NeedStatus.OPEN if publish else NeedStatus.DRAFT)
     db.session.add(need)

@@ -125,3 +125,23 @@ def test_a_need_that_refuses_the_cloud_prefers_on_premise_solutions(tmp_path, em
     assert [r.key for r in results] == ["s2", "s1"]
     assert any("Deploys on-premise, as the need asks" in line for line in results[0].reason_lines())
     assert any("the need asks for on-premise" in line for line in results[1].reason_lines())
+
+
+def test_a_provider_track_record_lifts_its_solution_and_says_so(tmp_path, embedder):
+    from matching.track_record import track_records
+
+    m = Matcher(tmp_path / "ix", embedder)
+    twins = [solution(i, "Strip surface inspection", "Machine vision finds scratches on strip.", provider=i)
+             for i in (1, 2)]
+    m.upsert("solution", twins)
+    query = Query("scratches on strip", industries=["steel"])
+    assert "Provider's track record" not in " ".join(sum((r.reason_lines() for r in m.match(query)), []))
+    impressions = [((1, "steel"), 1)] * 50 + [((2, "steel"), 1)] * 50 + [((1, "power"), 1)] * 50
+    outcomes = [((2, "steel"), 1, 1.0)] * 20 + [((1, "steel"), 1, 0.3)] * 2 + [((1, "power"), 1, 1.0)] * 10
+    m.set_track_records(track_records(impressions, outcomes))
+    results = m.match(query)
+    assert results[0].key == "s2" and results[0].score > results[1].score
+    assert any(line.startswith("Provider's track record: 20 agreed or delivered") for line in results[0].reason_lines())
+    # provider 1's record in power says nothing about steel
+    off = m.match(query, weights=m.weights.with_(track_record=0.0))
+    assert all("track record" not in line for r in off for line in r.reason_lines())
