@@ -24,11 +24,11 @@ class CampaignForm(CatalogForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     city = StringField(_l("City"), validators=[DataRequired(), Length(max=100)])
     park = StringField(_l("Industrial park (optional)"), validators=[Optional(), Length(max=200)])
-    event_date = DateField(_l("Date"), validators=[DataRequired()])
+    event_date = DateField(_l("Date"), validators=[InputRequired()])
     venue = StringField(_l("Venue"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("About the event"), validators=[Optional(), Length(max=20000)])
     industries = industries_field(_l("Industries"))
-    start_time = TimeField(_l("First meeting starts at"), validators=[DataRequired()])
+    start_time = TimeField(_l("First meeting starts at"), validators=[InputRequired()])
     slot_minutes = IntegerField(_l("Minutes per meeting"), validators=[InputRequired(), NumberRange(min=5, max=240)])
     slot_count = IntegerField(_l("Number of time slots"), validators=[InputRequired(), NumberRange(min=1, max=48)])
     table_count = IntegerField(_l("Number of tables"), validators=[InputRequired(), NumberRange(min=1, max=500)])
@@ -49,9 +49,9 @@ class RegistrationForm(FlaskForm):
     solutions = SelectMultipleField(_l("Solutions you bring"), choices=[], coerce=int,
                                     description=_l("Hold Ctrl (or Cmd) to choose several."))
     max_meetings = IntegerField(_l("Most meetings you want"), validators=[InputRequired(), NumberRange(min=1)])
-    priority_1 = SelectField(_l("Provider you most want to meet"), choices=[])
-    priority_2 = SelectField(_l("Second choice"), choices=[])
-    priority_3 = SelectField(_l("Third choice"), choices=[])
+    priority_1 = SelectField(_l("Provider you most want to meet"), choices=[], default="")
+    priority_2 = SelectField(_l("Second choice"), choices=[], default="")
+    priority_3 = SelectField(_l("Third choice"), choices=[], default="")
     submit = SubmitField(_l("Register"))
 
     def __init__(self, org, campaign, *args, **kwargs):

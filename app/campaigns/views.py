@@ -30,6 +30,7 @@ def index():
 @login_required
 def new():
     """Create a campaign (officials)."""
+    campaigns.check_can_run(current_user)
     form = CampaignForm()
     item = form.validate_on_submit() and run_service(form, campaigns.create_campaign, current_user,
                                                      **form.service_data())
@@ -43,8 +44,9 @@ def new():
 def detail(slug: str):
     """Show a campaign; participants see their meetings, officials the whole schedule."""
     item = campaign_reports.campaign(current_user, slug)
-    return render_template("campaigns/detail.html", item=item, meetings=campaign_reports.meetings_for(current_user, item),
-                           registration=campaigns.registration_of(getattr(current_user, "organization", None), item),
+    registration = campaigns.registration_of(getattr(current_user, "organization", None), item)
+    return render_template("campaigns/detail.html", item=item, registration=registration,
+                           meetings=campaign_reports.meetings_for(current_user, item),
                            report=campaign_reports.campaign_report(item), outcome_form=OutcomeForm())
 
 
@@ -53,6 +55,7 @@ def detail(slug: str):
 def edit(slug: str):
     """Edit a campaign before its schedule is proposed (officials)."""
     item = campaign_reports.campaign(current_user, slug)
+    campaigns.check_can_run(current_user)
     form = CampaignForm()
     if not form.is_submitted():
         fill_form(form, item)

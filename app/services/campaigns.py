@@ -46,6 +46,11 @@ MATCHABLE_NEEDS = (NeedStatus.OPEN, NeedStatus.MATCHED)
 
 
 # ---- campaigns ------------------------------------------------------------------------------------
+def check_can_run(actor: User | None) -> None:
+    """Refuse anyone but officials (who create and run campaigns)."""
+    require(is_official(actor), _("Only officials run campaigns."))
+
+
 def _check_grid(data: dict) -> None:
     """Refuse a slot grid that runs past midnight."""
     start = datetime.combine(date.min, data["start_time"])
@@ -56,7 +61,7 @@ def _check_grid(data: dict) -> None:
 
 def create_campaign(actor: User, **data) -> Campaign:
     """Create a campaign as a draft (officials only)."""
-    require(is_official(actor), _("Only officials run campaigns."))
+    check_can_run(actor)
     _check_grid(data)
     campaign = Campaign(slug=unique_slug(Campaign, f"{data['city']} {data['title']}"), created_by_id=actor.id)
     db.session.add(campaign)
@@ -69,7 +74,7 @@ def create_campaign(actor: User, **data) -> Campaign:
 
 def update_campaign(actor: User, campaign: Campaign, **data) -> Campaign:
     """Edit a campaign while it is a draft or open for registration."""
-    require(is_official(actor), _("Only officials run campaigns."))
+    check_can_run(actor)
     if campaign.status not in EDITABLE:
         raise InvalidState(_("The campaign can no longer be edited: its schedule has been proposed."))
     _check_grid({**{k: getattr(campaign, k) for k in ("start_time", "slot_minutes", "slot_count")}, **data})
@@ -82,7 +87,7 @@ def update_campaign(actor: User, campaign: Campaign, **data) -> Campaign:
 
 def advance_campaign(actor: User, campaign: Campaign, status: CampaignStatus) -> Campaign:
     """Move a campaign on: open registration, publish the schedule, mark it held, close it."""
-    require(is_official(actor), _("Only officials run campaigns."))
+    check_can_run(actor)
     if TRANSITIONS.get(campaign.status) != status:
         raise InvalidState(_("A campaign in state %(old)s cannot become %(new)s.",
                              old=campaign.status.value, new=status.value))
@@ -202,7 +207,7 @@ def match_candidates(campaign: Campaign) -> list[Candidate]:
 
 def schedule_meetings(actor: User, campaign: Campaign) -> list[CampaignMeeting]:
     """Propose 1:1 meetings for the free places; kept meetings stay, declined pairs are not proposed again."""
-    require(is_official(actor), _("Only officials run campaigns."))
+    check_can_run(actor)
     if campaign.status not in SCHEDULABLE:
         raise InvalidState(_("Meetings are scheduled after registration opens and before the event."))
     kept = [m for m in campaign.meetings if not m.declined]

@@ -130,7 +130,8 @@ def test_declining_tells_the_other_side_and_rescheduling_fills_the_freed_place_w
     assert [(m.slot, m.table_no) for m in fresh] == [(meeting.slot, meeting.table_no)]
     assert (fresh[0].enterprise_id, fresh[0].provider_id) != (meeting.enterprise_id, meeting.provider_id)
     assert fresh[0].enterprise.organization_id == people["mill2"].organization_id
-    news = db.session.scalars(sa.select(Notification.message).where(Notification.user_id == people["mill2"].id)).all()
+    news = db.session.scalars(sa.select(Notification.message).where(Notification.user_id == people["mill2"].id)
+                              .order_by(Notification.id)).all()
     assert len(news) == 2 and "A new meeting is proposed" in news[-1]  # the published schedule, then the new meeting
     _check_schedule(campaign)
 
