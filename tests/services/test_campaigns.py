@@ -256,7 +256,7 @@ def test_only_members_change_their_registration(users, open_campaign, make_user,
 
 
 @pytest.mark.parametrize("role", [UserRole.ENTERPRISE, UserRole.PROVIDER])
-def test_participants_cannot_schedule_or_record_outcomes(users, open_campaign, role):
+def test_participants_cannot_schedule_meetings(users, open_campaign, role):
     with pytest.raises(PermissionDenied):
         campaigns.schedule_meetings(users[role], open_campaign)
     assert stored(open_campaign).status == CampaignStatus.REGISTRATION_OPEN
