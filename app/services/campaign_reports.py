@@ -82,11 +82,14 @@ def campaign_report(item: Campaign) -> dict:
     """Count participants, proposed, accepted, held meetings and agreements, overall and by industry."""
     # The campaign's own industries are listed even with nothing in them.
     rows: dict[Industry, dict[str, int]] = {i: dict.fromkeys(REPORT_COLUMNS, 0) for i in item.industries}
+    def row(industry: Industry) -> dict[str, int]:
+        return rows.setdefault(industry, dict.fromkeys(REPORT_COLUMNS, 0))
+
     for reg in item.registrations:
         for industry in _industries_of(reg):
-            rows.setdefault(industry, dict.fromkeys(REPORT_COLUMNS, 0))["enterprises" if reg.kind == OrgKind.ENTERPRISE else "providers"] += 1
+            row(industry)["enterprises" if reg.kind == OrgKind.ENTERPRISE else "providers"] += 1
     for meeting in item.meetings:
-        counts = rows.setdefault(meeting.need.industry, dict.fromkeys(REPORT_COLUMNS, 0))
+        counts = row(meeting.need.industry)
         counts["proposed"] += 1
         counts["accepted"] += _accepted(meeting)
         counts["held"] += meeting.outcome == MeetingOutcome.HELD

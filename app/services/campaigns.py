@@ -118,7 +118,7 @@ def _member_org(actor: User) -> Organization:
 
 
 def _offers(org: Organization, campaign: Campaign, needs: list[Need], solutions: list[Solution]) -> None:
-    """Check that an enterprise brings open needs, and a provider solutions, of its own and of the campaign's industries."""
+    """Check that an enterprise brings open needs, a provider solutions, its own and in the campaign's industries."""
     industries = {i.id for i in campaign.industries}
     if org.kind == OrgKind.ENTERPRISE:
         if not needs or any(n.organization_id != org.id or n.is_deleted or n.status not in MATCHABLE_NEEDS

@@ -9,7 +9,8 @@ from app.extensions import db
 from app.models import AuditLog, Campaign, CampaignRegistration, CampaignStatus, OrgKind, UserRole
 from app.services import campaign_reports, campaigns
 from app.services.campaign_schedule import Booking, Candidate, plan_meetings, priority_weight
-from tests.services.test_needs import count, post_need, stored, worker_indexing  # noqa: F401  (worker_indexing is autouse)
+from tests.services.test_needs import worker_indexing  # noqa: F401  (autouse)
+from tests.services.test_needs import count, post_need, stored
 from tests.services.test_offers import create_solution
 from tests.views.conftest import fast_password_hashing  # noqa: F401  (autouse: these tests make many users)
 
@@ -140,8 +141,9 @@ def test_campaign_cannot_be_edited_once_its_schedule_is_proposed(official, statu
 
 def test_drafts_are_seen_by_officials_only_and_the_list_runs_by_city_and_date(official, users, open_campaign):
     draft = create_campaign(official, title="Not yet announced")
-    later = campaigns.advance_campaign(official, create_campaign(
-        official, city="Baotou", event_date=CAMPAIGN["event_date"] + timedelta(days=7)), CampaignStatus.REGISTRATION_OPEN)
+    week_later = CAMPAIGN["event_date"] + timedelta(days=7)
+    later = campaigns.advance_campaign(official, create_campaign(official, city="Baotou", event_date=week_later),
+                                       CampaignStatus.REGISTRATION_OPEN)
     earlier = campaigns.advance_campaign(official, create_campaign(official, city="Baotou"),
                                          CampaignStatus.REGISTRATION_OPEN)
     for visitor in (None, users[UserRole.ENTERPRISE]):
