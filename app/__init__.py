@@ -8,6 +8,7 @@ from flask import Flask
 from app import cli, errorpages, indexing, web
 from app.accounts.views import bp as accounts_bp
 from app.admin.views import bp as admin_bp
+from app.campaigns.views import bp as campaigns_bp
 from app.cases.views import bp as cases_bp
 from app.catalog.views import bp as catalog_bp
 from app.config import Config, instance_defaults
@@ -49,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(cases_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(campaigns_bp)
     cli.init_app(app)
     return app
 

@@ -11,7 +11,16 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 
 from app.errors import ChainMatchError, NotFound, PermissionDenied
 from app.extensions import db
-from app.models import CaseReviewState, Deployment, MatchMark, NeedStatus, OrgSize
+from app.models import (
+    CampaignStatus,
+    CaseReviewState,
+    Deployment,
+    MatchMark,
+    MeetingOutcome,
+    MeetingResponse,
+    NeedStatus,
+    OrgSize,
+)
 from app.services import directory
 
 LABELS = {
@@ -25,6 +34,12 @@ LABELS = {
     OrgSize.SMALL: _l("Small"), OrgSize.MEDIUM: _l("Medium"), OrgSize.LARGE: _l("Large"),
     MatchMark.INTERESTING: _l("Interesting"), MatchMark.CONTACTED: _l("Contacted"),
     MatchMark.NOT_RELEVANT: _l("Not relevant"),
+    CampaignStatus.DRAFT: _l("Draft"), CampaignStatus.REGISTRATION_OPEN: _l("Registration open"),
+    CampaignStatus.SCHEDULE_PROPOSED: _l("Schedule proposed"),
+    CampaignStatus.SCHEDULE_PUBLISHED: _l("Schedule published"),
+    CampaignStatus.HELD: _l("Held"), CampaignStatus.CLOSED: _l("Closed"),
+    MeetingResponse.PENDING: _l("Awaiting answer"), MeetingResponse.ACCEPTED: _l("Accepted"),
+    MeetingResponse.DECLINED: _l("Declined"), MeetingOutcome.HELD: _l("Held"), MeetingOutcome.NO_SHOW: _l("No-show"),
 }
 
 

@@ -56,8 +56,31 @@ class MatchMark(enum.StrEnum):
     NOT_RELEVANT = "not_relevant"
 
 
+class CampaignStatus(enum.StrEnum):
+    DRAFT = "draft"
+    REGISTRATION_OPEN = "registration_open"
+    SCHEDULE_PROPOSED = "schedule_proposed"
+    SCHEDULE_PUBLISHED = "schedule_published"
+    HELD = "held"
+    CLOSED = "closed"
+
+
+class MeetingResponse(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class MeetingOutcome(enum.StrEnum):
+    HELD = "held"
+    NO_SHOW = "no_show"
+
+
 def enum_column(enum_cls: type[enum.StrEnum], **kw) -> sa.Enum:
-    """Store a StrEnum by value as a portable VARCHAR with a CHECK constraint."""
+    """Store a StrEnum by value as a portable VARCHAR with a CHECK constraint.
+
+    Two columns of one table with the same enum need their own `name` (it names the CHECK constraint).
+    """
     return sa.Enum(
         enum_cls,
         values_callable=lambda e: [m.value for m in e],
@@ -65,8 +88,7 @@ def enum_column(enum_cls: type[enum.StrEnum], **kw) -> sa.Enum:
         validate_strings=True,
         length=32,
         create_constraint=True,
-        name=enum_cls.__name__.lower(),
-        **kw,
+        **{"name": enum_cls.__name__.lower(), **kw},
     )
 
 

@@ -28,9 +28,10 @@ def need_query(need: Need) -> Query:
                  budget_min=need.budget_min, budget_max=need.budget_max)
 
 
-def match_need_results(need: Need, limit: int = MATCHES_SHOWN, method: str = "full") -> list[Result]:
-    """Rank solutions for a need, best first, with reasons."""
-    return get_indexer().matcher.match(need_query(need), "solution", limit=limit, method=method)
+def match_need_results(need: Need, limit: int = MATCHES_SHOWN, method: str = "full",
+                       filters: dict | None = None) -> list[Result]:
+    """Rank solutions for a need, best first, with reasons (among those passing `filters` when given)."""
+    return get_indexer().matcher.match(need_query(need), "solution", limit=limit, method=method, filters=filters)
 
 
 def match_text_results(text: str, industry: str | None = None, limit: int = MATCHES_SHOWN) -> list[Result]:

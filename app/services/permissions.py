@@ -52,3 +52,8 @@ def require_org_member(user: User, kind: OrgKind) -> Organization:
     require(org is not None and org.kind == kind and not org.is_deleted,
             _("Only members of a %(kind)s organisation can do this.", kind=kind.value))
     return org
+
+
+def can_view_campaign(user: User | None, campaign) -> bool:
+    """Campaigns are public once registration opens; drafts only to officials."""
+    return campaign.status != "draft" or is_official(user)

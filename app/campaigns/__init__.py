@@ -1,0 +1,4 @@
+"""campaigns feature: the blueprint; routes live in views.py."""
+from flask import Blueprint
+
+bp = Blueprint("campaigns", __name__)
