@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 
 from app.errors import ChainMatchError, NotFound, PermissionDenied
 from app.extensions import db
-from app.models import CaseReviewState, Deployment, MatchMark, NeedStatus, OrgSize
+from app.models import CaseReviewAction, CaseReviewState, Deployment, MatchMark, NeedStatus, OrgSize, ReviewCriterion
 from app.services import directory
 
 LABELS = {
@@ -25,6 +25,17 @@ LABELS = {
     OrgSize.SMALL: _l("Small"), OrgSize.MEDIUM: _l("Medium"), OrgSize.LARGE: _l("Large"),
     MatchMark.INTERESTING: _l("Interesting"), MatchMark.CONTACTED: _l("Contacted"),
     MatchMark.NOT_RELEVANT: _l("Not relevant"),
+    ReviewCriterion.INTEGRATION: _l("Depth of AI + industrial internet integration"),
+    ReviewCriterion.CONNECTIVITY: _l("Breadth of connectivity (equipment, systems, enterprises linked)"),
+    ReviewCriterion.BENEFIT: _l("Transformation benefit along the chain (measured results)"),
+    ReviewCriterion.REPLICABILITY: _l("Replicability"),
+    ReviewCriterion.COMPLIANCE: _l("Data and security compliance"),
+    CaseReviewAction.SUBMITTED: _l("Submitted"), CaseReviewAction.RESUBMITTED: _l("Edited and resubmitted"),
+    CaseReviewAction.ASSIGNED: _l("Reviewer assigned"), CaseReviewAction.SCORED: _l("Scored"),
+    CaseReviewAction.CHANGES_REQUESTED: _l("Changes requested"), CaseReviewAction.REJECTED: _l("Rejected"),
+    CaseReviewAction.PUBLISHED: _l("Published"), CaseReviewAction.UNPUBLISHED: _l("Unpublished"),
+    CaseReviewAction.MARKED_EXEMPLARY: _l("Marked exemplary"),
+    CaseReviewAction.UNMARKED_EXEMPLARY: _l("No longer exemplary"),
 }
 
 
