@@ -149,6 +149,36 @@ def scenario_offers(item: Scenario) -> dict:
     return {"solutions": solutions, "cases": cases}
 
 
+# Catalogue curation (officials) --------------------------------------------
+
+CATALOG_ENTITIES = ("scenario", "product_category", "standard", "catalogs")
+
+
+def curated_entries(actor: User | None, model: type, industry: str | None = None) -> list:
+    """Return every entry of a catalogue, retired ones included, for its curators; by industry if given."""
+    require(is_official(actor), _("Only officials curate the catalogue."))
+    query = sa.select(model).order_by(model.retired_at.is_not(None), model.position, model.id)
+    if industry == "cross" and model is Scenario:
+        query = query.where(Scenario.industry_id.is_(None))
+    elif industry and model is Scenario:
+        query = query.join(Scenario.industry).where(Industry.slug == industry)
+    elif industry and model is Standard:
+        query = query.where(sa.or_(Standard.industries.any(Industry.slug == industry), ~Standard.industries.any()))
+    return db.session.scalars(query).all()
+
+
+def curated_entry(actor: User | None, model: type, slug: str):
+    """Return one catalogue entry, retired or not, for its curators."""
+    require(is_official(actor), _("Only officials curate the catalogue."))
+    return get_or_404(model, slug, by="slug")
+
+
+def catalog_history(actor: User | None, page: int = 1) -> tuple[object, dict[int, User]]:
+    """Return a page of the catalogue's change history, newest first, and the users it names (officials)."""
+    require(is_official(actor), _("Only officials curate the catalogue."))
+    return _audit_page(sa.select(AuditLog).where(AuditLog.entity.in_(CATALOG_ENTITIES)), page)
+
+
 # Providers, solutions, products -------------------------------------------
 
 def _providers_query(industry: str | None = None, region: str | None = None, size: str | None = None,
@@ -359,7 +389,11 @@ def match(record: Need, match_id: int) -> Match:
 def audit_log(actor: User | None, page: int = 1) -> tuple[object, dict[int, User]]:
     """Return a page of the audit log, newest first, and the users it names (admins only)."""
     require(is_admin(actor))
-    entries = _page(sa.select(AuditLog).order_by(AuditLog.created_at.desc(), AuditLog.id.desc()), page)
+    return _audit_page(sa.select(AuditLog), page)
+
+
+def _audit_page(query: sa.Select, page: int) -> tuple[object, dict[int, User]]:
+    entries = _page(query.order_by(AuditLog.created_at.desc(), AuditLog.id.desc()), page)
     ids = {e.user_id for e in entries.items if e.user_id is not None}
     users = db.session.scalars(sa.select(User).where(User.id.in_(ids))).all() if ids else []
     return entries, {u.id: u for u in users}
