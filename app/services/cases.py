@@ -147,14 +147,19 @@ def reject_case(actor: User, case: CaseStudy, comment: str) -> CaseStudy:
                    _("Your case study “%(title)s” was not accepted.", title=case.title))
 
 
+def publish_version(case: CaseStudy, exemplary: bool) -> None:
+    """Make the case's current text its published version (callers check who may; demo loading uses it)."""
+    case.review_state, case.exemplary = CaseReviewState.PUBLISHED, exemplary
+    case.published = {k: getattr(case, k) for k in SNAPSHOT_FIELDS}
+    case.published_at = utcnow()
+
+
 def publish_case(actor: User, case: CaseStudy, *, exemplary: bool = False, comment: str = "") -> CaseStudy:
     """Publish a case study's current version, optionally as exemplary (officials only)."""
     _require_official(actor)
     if case.is_deleted:
         raise InvalidState(_("A withdrawn case cannot be published."))
-    case.review_state, case.exemplary = CaseReviewState.PUBLISHED, exemplary
-    case.published = {k: getattr(case, k) for k in SNAPSHOT_FIELDS}
-    case.published_at = utcnow()
+    publish_version(case, exemplary)
     _record(actor, case, CaseReviewAction.PUBLISHED, comment=comment.strip(), changes={"exemplary": exemplary})
     _reindex_evidence(case)
     _notify_provider(case, _("Your case study “%(title)s” is published.", title=case.title))
