@@ -124,7 +124,8 @@ class CaseStudy(TimestampMixin, SoftDeleteMixin, db.Model):
     )
     exemplary: Mapped[bool] = mapped_column(default=False)
     reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    submitted_at: Mapped[datetime | None] = mapped_column(default=utcnow, index=True)  # last (re)submission, for the queue's age
+    # The last (re)submission: how long a case has waited in the review queue.
+    submitted_at: Mapped[datetime | None] = mapped_column(default=utcnow, index=True)
     # The version the public sees (title, client, summary, results, year) while a later edit waits for review.
     published: Mapped[dict | None] = mapped_column(sa.JSON)
     published_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -27,6 +27,14 @@ from app.services.permissions import can_edit_case, is_official, require, requir
 CASE_FIELDS = ("title", "client", "industry", "scenarios", "summary", "results", "year", "solution")
 SNAPSHOT_FIELDS = ("title", "client", "summary", "results", "year")  # what the public sees of a published case
 REVIEWABLE = (CaseReviewState.SUBMITTED, CaseReviewState.IN_REVIEW)
+# The audit log names actions as verbs (as the other services do); the timeline shows what happened.
+AUDIT_VERBS = {
+    CaseReviewAction.SUBMITTED: "submit", CaseReviewAction.RESUBMITTED: "update",
+    CaseReviewAction.ASSIGNED: "assign", CaseReviewAction.SCORED: "score",
+    CaseReviewAction.CHANGES_REQUESTED: "request_changes", CaseReviewAction.REJECTED: "reject",
+    CaseReviewAction.PUBLISHED: "publish", CaseReviewAction.UNPUBLISHED: "unpublish",
+    CaseReviewAction.MARKED_EXEMPLARY: "mark_exemplary", CaseReviewAction.UNMARKED_EXEMPLARY: "unmark_exemplary",
+}
 
 
 def _check_solution(provider_id: int, solution: Solution | None) -> None:
@@ -39,7 +47,7 @@ def _record(actor: User, case: CaseStudy, action: CaseReviewAction, comment: str
     """Add the review step to the case's timeline and the audit log, and queue the case for indexing."""
     db.session.add(CaseReviewEvent(case=case, actor_id=actor.id, action=action, comment=comment, scores=scores))
     details = {k: v for k, v in {"comment": comment, "scores": scores, **(changes or {})}.items() if v}
-    audit(actor, action.value, "case", case.id, details)
+    audit(actor, AUDIT_VERBS[action], "case", case.id, details)
     enqueue_index("case", case.id)
 
 

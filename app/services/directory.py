@@ -275,7 +275,8 @@ def editable(actor: User | None, model: type, slug: str):
 
 # Cases --------------------------------------------------------------------
 
-def published_cases(industry: str | None = None, exemplary: bool = False, scenario: Scenario | None = None) -> sa.Select:
+def published_cases(industry: str | None = None, exemplary: bool = False,
+                    scenario: Scenario | None = None) -> sa.Select:
     """The query of live cases with a published version, exemplary first; optionally by industry, scenario."""
     query = (sa.select(CaseStudy).where(CaseStudy.published_at.is_not(None), _live(CaseStudy))
              .order_by(CaseStudy.exemplary.desc(), CaseStudy.year.desc(), CaseStudy.title))

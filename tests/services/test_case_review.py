@@ -159,7 +159,7 @@ def test_every_step_is_recorded_with_who_and_when(official, provider, case):
     assert all(e.created_at >= started - timedelta(seconds=5) for e in events)
     audited = db.session.scalars(sa.select(AuditLog.action).where(AuditLog.entity == "case",
                                                                   AuditLog.entity_id == case.id)).all()
-    assert audited == ["submitted", "assigned", "scored", "published"]
+    assert audited == ["submit", "assign", "score", "publish"]
 
 
 # Published versions ----------------------------------------------------------
