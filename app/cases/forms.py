@@ -92,7 +92,7 @@ class ScoreForm(FlaskForm):
     benefit = score_field(ReviewCriterion.BENEFIT)
     replicability = score_field(ReviewCriterion.REPLICABILITY)
     compliance = score_field(ReviewCriterion.COMPLIANCE)
-    comment = TextAreaField(_l("Comment"), validators=COMMENT_LENGTH)
+    remarks = TextAreaField(_l("Comment"), validators=COMMENT_LENGTH)  # one id per page: not "comment"
     submit = SubmitField(_l("Record scores"))
 
     def scores(self) -> dict[str, int]:
@@ -112,7 +112,7 @@ class DecisionForm(FlaskForm):
 
 class PublishForm(FlaskForm):
     exemplary = BooleanField(_l("Select as an exemplary case"))
-    comment = TextAreaField(_l("Comment"), validators=COMMENT_LENGTH)
+    note = TextAreaField(_l("Comment"), validators=COMMENT_LENGTH)
     submit = SubmitField(_l("Publish"))
 
 

@@ -75,7 +75,7 @@ def assign(slug: str):
 def score(slug: str):
     """Record an official's 1–5 scores on every criterion, with a comment."""
     case, form = directory.case_for_review(current_user, slug), ScoreForm()
-    if form.validate() and run_service(form, cases.score_case, current_user, case, form.scores(), form.comment.data):
+    if form.validate() and run_service(form, cases.score_case, current_user, case, form.scores(), form.remarks.data):
         return _reviewed(_("Your scores are recorded."), case)
     return _review_page(case, score_form=form)
 
@@ -161,6 +161,6 @@ def publish(slug: str):
     """Publish a case study, optionally as exemplary (officials only)."""
     case, form = directory.case_for_review(current_user, slug), PublishForm()
     if form.validate() and run_service(form, cases.publish_case, current_user, case, exemplary=form.exemplary.data,
-                                       comment=form.comment.data or ""):
+                                       comment=form.note.data or ""):
         flash(_("The case study is published."), "success")
     return redirect(safe_next(url_for("cases.review_case", slug=case.slug)))

@@ -1,4 +1,6 @@
 """The officials' case review pages, the published version during re-review, exemplary case pages."""
+import re
+
 import pytest
 
 from app.models import CaseReviewState, ReviewCriterion, UserRole
@@ -19,9 +21,11 @@ def test_official_assigns_scores_and_publishes_from_the_review_page(client, auth
     auth.login(official)
     page = client.get(f"/cases/{case.slug}/review").get_data(as_text=True)
     assert "Depth of AI + industrial internet integration" in page and "Replicability" in page
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))  # several forms on one page, each label finds its own field
     page = followed(client, client.post(f"/cases/{case.slug}/assign", data={"reviewer": str(official.id)}))
     assert "The reviewer is assigned." in page
-    page = followed(client, client.post(f"/cases/{case.slug}/score", data={**SCORES, "comment": "Well measured."}))
+    page = followed(client, client.post(f"/cases/{case.slug}/score", data={**SCORES, "remarks": "Well measured."}))
     assert "Your scores are recorded." in page and "Well measured." in page and "4 / 5" in page
     response = client.post(f"/cases/{case.slug}/publish", data={"exemplary": "y"})
     assert response.headers["Location"] == f"/cases/{case.slug}/review"
