@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Need, Organization, Solution, UserRole
 from app.services import matching as match_service
 from app.services.accounts import create_user
-from app.services.catalog import load_catalogs
+from app.services.catalog import export_catalogs, load_catalogs
 from app.services.demo import load_demo
 from app.services.imports import import_records
 
@@ -37,6 +37,16 @@ def catalogs_load():
     report = load_catalogs(None, current_app.config["CATALOG_DIR"])
     for name, counts in report.items():
         click.echo(f"{name}: {counts['created']} created, {counts['updated']} updated")
+
+
+@catalogs_cli.command("export")
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+def catalogs_export(directory: str | None):
+    """Write the curated catalogues back to catalogs/ (or DIRECTORY) in the format `load` reads."""
+    target = directory or current_app.config["CATALOG_DIR"]
+    for name, count in export_catalogs(target).items():
+        click.echo(f"{name}: {count} entries")
+    click.echo(f"written to {target}")
 
 
 @catalogs_cli.command("import")

@@ -48,7 +48,8 @@ class DocBuilder:
         """Numbers of the standards that concern these scenarios and apply to one of these industries."""
         if self._standards is None:
             self._standards = defaultdict(list)
-            query = sa.select(Standard).options(selectinload(Standard.scenarios), selectinload(Standard.industries))
+            query = (sa.select(Standard).where(Standard.retired_at.is_(None))
+                     .options(selectinload(Standard.scenarios), selectinload(Standard.industries)))
             for std in db.session.scalars(query):
                 industries = {i.slug for i in std.industries}  # empty: all industries
                 for sc in std.scenarios:
@@ -59,8 +60,9 @@ class DocBuilder:
 
     @staticmethod
     def _case_evidence(cases) -> list[dict]:
-        return [{"title": c.title, "results": c.results, "exemplary": c.exemplary, "slug": c.slug}
-                for c in cases if c.review_state == CaseReviewState.PUBLISHED and not c.is_deleted]
+        """The published versions of the live published cases (a revision under review is not evidence yet)."""
+        return [{"title": c.published["title"], "results": c.published["results"], "exemplary": c.exemplary,
+                 "slug": c.slug} for c in cases if c.is_public and not c.is_deleted]
 
     def solution(self, s: Solution) -> Doc | None:
         if s.is_deleted or s.provider.is_deleted:
@@ -100,9 +102,12 @@ class DocBuilder:
     def case(self, c: CaseStudy) -> Doc | None:
         if c.is_deleted:
             return None
-        return Doc(id=c.id, key=_key(c), title=c.title, body=f"{c.client}. {c.summary} Results: {c.results}",
+        shown = c.public  # the published version while a revision waits for review
+        status = CaseReviewState.PUBLISHED.value if c.is_public else c.review_state.value
+        return Doc(id=c.id, key=_key(c), title=shown.title,
+                   body=f"{shown.client}. {shown.summary} Results: {shown.results}",
                    industries=[c.industry.slug], scenarios=_slugs(c.scenarios), region=c.provider.region,
-                   provider=c.provider_id, provider_key=_key(c.provider), status=c.review_state.value,
+                   provider=c.provider_id, provider_key=_key(c.provider), status=status,
                    created=c.created_at.isoformat(), facets={"exemplary": c.exemplary, "slug": c.slug})
 
     def provider(self, o: Organization) -> Doc | None:
@@ -122,6 +127,8 @@ class DocBuilder:
                    industries=industries, scenarios=[sc.slug], facets={"slug": sc.slug})
 
     def standard(self, st: Standard) -> Doc | None:
+        if st.retired_at is not None:
+            return None
         return Doc(id=st.id, key=st.number, title=f"{st.number} {st.title}", body=f"{st.title}. {st.issuer}",
                    industries=_slugs(st.industries), scenarios=_slugs(st.scenarios), status="active",
                    created=st.created_at.isoformat(), facets={"slug": st.slug})

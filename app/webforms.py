@@ -13,6 +13,7 @@ from app.errors import ChainMatchError, NotFound, PermissionDenied
 from app.extensions import db
 from app.models import (
     CampaignStatus,
+    CaseReviewAction,
     CaseReviewState,
     Deployment,
     MatchMark,
@@ -20,6 +21,7 @@ from app.models import (
     MeetingResponse,
     NeedStatus,
     OrgSize,
+    ReviewCriterion,
 )
 from app.services import directory
 
@@ -40,6 +42,17 @@ LABELS = {
     CampaignStatus.HELD: _l("Held"), CampaignStatus.CLOSED: _l("Closed"),
     MeetingResponse.PENDING: _l("Awaiting answer"), MeetingResponse.ACCEPTED: _l("Accepted"),
     MeetingResponse.DECLINED: _l("Declined"), MeetingOutcome.HELD: _l("Held"), MeetingOutcome.NO_SHOW: _l("No-show"),
+    ReviewCriterion.INTEGRATION: _l("Depth of AI + industrial internet integration"),
+    ReviewCriterion.CONNECTIVITY: _l("Breadth of connectivity (equipment, systems, enterprises linked)"),
+    ReviewCriterion.BENEFIT: _l("Transformation benefit along the chain (measured results)"),
+    ReviewCriterion.REPLICABILITY: _l("Replicability"),
+    ReviewCriterion.COMPLIANCE: _l("Data and security compliance"),
+    CaseReviewAction.SUBMITTED: _l("Submitted"), CaseReviewAction.RESUBMITTED: _l("Edited and resubmitted"),
+    CaseReviewAction.ASSIGNED: _l("Reviewer assigned"), CaseReviewAction.SCORED: _l("Scored"),
+    CaseReviewAction.CHANGES_REQUESTED: _l("Changes requested"), CaseReviewAction.REJECTED: _l("Rejected"),
+    CaseReviewAction.PUBLISHED: _l("Published"), CaseReviewAction.UNPUBLISHED: _l("Unpublished"),
+    CaseReviewAction.MARKED_EXEMPLARY: _l("Marked exemplary"),
+    CaseReviewAction.UNMARKED_EXEMPLARY: _l("No longer exemplary"),
 }
 
 

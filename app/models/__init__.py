@@ -2,6 +2,7 @@
 from app.models.accounts import Notification, PasswordResetToken, SavedSearch, User
 from app.models.base import (
     CampaignStatus,
+    CaseReviewAction,
     CaseReviewState,
     Deployment,
     MatchMark,
@@ -10,17 +11,19 @@ from app.models.base import (
     NeedStatus,
     OrgKind,
     OrgSize,
+    ReviewCriterion,
     UserRole,
     utcnow,
 )
 from app.models.campaigns import Campaign, CampaignMeeting, CampaignRegistration
 from app.models.catalog import Industry, ProductCategory, Scenario, Standard
-from app.models.market import CaseStudy, Match, Need, Organization, Product, Solution
+from app.models.market import CaseReviewEvent, CaseStudy, Match, Need, Organization, Product, Solution
 from app.models.ops import AuditLog, OutboxEvent
 
 __all__ = [
-    "Campaign", "CampaignMeeting", "CampaignRegistration", "CampaignStatus", "MeetingOutcome", "MeetingResponse",
-    "AuditLog", "CaseReviewState", "CaseStudy", "Deployment", "Industry", "Match", "MatchMark",
-    "Need", "NeedStatus", "Notification", "OrgKind", "OrgSize", "Organization", "OutboxEvent", "PasswordResetToken",
-    "Product", "ProductCategory", "SavedSearch", "Scenario", "Solution", "Standard", "User", "UserRole", "utcnow",
+    "AuditLog", "Campaign", "CampaignMeeting", "CampaignRegistration", "CampaignStatus", "CaseReviewAction",
+    "CaseReviewEvent", "CaseReviewState", "CaseStudy", "Deployment", "Industry", "Match", "MatchMark",
+    "MeetingOutcome", "MeetingResponse", "Need", "NeedStatus", "Notification", "OrgKind", "OrgSize",
+    "Organization", "OutboxEvent", "PasswordResetToken", "Product", "ProductCategory", "ReviewCriterion",
+    "SavedSearch", "Scenario", "Solution", "Standard", "User", "UserRole", "utcnow",
 ]

@@ -50,6 +50,29 @@ class CaseReviewState(enum.StrEnum):
     PUBLISHED = "published"
 
 
+class ReviewCriterion(enum.StrEnum):
+    """What officials score a case study on, 1 to 5 each."""
+
+    INTEGRATION = "integration"  # depth of AI + industrial internet integration
+    CONNECTIVITY = "connectivity"  # breadth: equipment, systems, enterprises linked
+    BENEFIT = "benefit"  # transformation benefit along the chain, measured results
+    REPLICABILITY = "replicability"
+    COMPLIANCE = "compliance"  # data and security compliance
+
+
+class CaseReviewAction(enum.StrEnum):
+    SUBMITTED = "submitted"
+    RESUBMITTED = "resubmitted"
+    ASSIGNED = "assigned"
+    SCORED = "scored"
+    CHANGES_REQUESTED = "changes_requested"
+    REJECTED = "rejected"
+    PUBLISHED = "published"
+    UNPUBLISHED = "unpublished"
+    MARKED_EXEMPLARY = "marked_exemplary"
+    UNMARKED_EXEMPLARY = "unmarked_exemplary"
+
+
 class MatchMark(enum.StrEnum):
     INTERESTING = "interesting"
     CONTACTED = "contacted"

@@ -67,6 +67,7 @@ class ProductCategory(TimestampMixin, db.Model):
     name_zh: Mapped[str] = mapped_column(sa.String(200), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    retired_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class Standard(TimestampMixin, db.Model):
@@ -77,6 +78,7 @@ class Standard(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(sa.String(400))
     issuer: Mapped[str] = mapped_column(sa.String(200), default="")
     position: Mapped[int] = mapped_column(default=0)
+    retired_at: Mapped[datetime | None] = mapped_column(default=None)
 
     industries: Mapped[list[Industry]] = relationship(secondary=standard_industries, order_by=Industry.position)
     scenarios: Mapped[list[Scenario]] = relationship(secondary=standard_scenarios, order_by=Scenario.position)

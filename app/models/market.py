@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import (
+    CaseReviewAction,
     CaseReviewState,
     Deployment,
     MatchMark,
@@ -122,15 +123,61 @@ class CaseStudy(TimestampMixin, SoftDeleteMixin, db.Model):
         enum_column(CaseReviewState), default=CaseReviewState.SUBMITTED, index=True
     )
     exemplary: Mapped[bool] = mapped_column(default=False)
+    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # The last (re)submission: how long a case has waited in the review queue.
+    submitted_at: Mapped[datetime | None] = mapped_column(default=utcnow, index=True)
+    # The version the public sees (title, client, summary, results, year) while a later edit waits for review.
+    published: Mapped[dict | None] = mapped_column(sa.JSON)
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
 
     provider: Mapped[Organization] = relationship(back_populates="cases")
+    reviewer: Mapped["User | None"] = relationship()
+    events: Mapped[list["CaseReviewEvent"]] = relationship(back_populates="case", order_by="CaseReviewEvent.id")
     solution: Mapped[Solution | None] = relationship(back_populates="cases")
     industry: Mapped[Industry] = relationship()
     scenarios: Mapped[list[Scenario]] = relationship(secondary=case_scenarios, order_by=Scenario.position)
 
     @property
     def is_published(self) -> bool:
+        """Whether the current text is the published one (no revision waits for review)."""
         return self.review_state == CaseReviewState.PUBLISHED
+
+    @property
+    def is_public(self) -> bool:
+        """Whether a published version exists (it stays visible while a revision is reviewed)."""
+        return self.published_at is not None and self.published is not None
+
+    @property
+    def public(self) -> "CaseStudy | PublishedVersion":
+        """The version the public sees: the published snapshot, else the record itself."""
+        return PublishedVersion(self) if self.is_public and not self.is_published else self
+
+
+class PublishedVersion:
+    """A case study as last published: snapshot fields over the live record's other attributes."""
+
+    def __init__(self, case: CaseStudy):
+        self._case = case
+
+    def __getattr__(self, name: str):
+        snapshot = self._case.published or {}
+        return snapshot[name] if name in snapshot else getattr(self._case, name)
+
+
+class CaseReviewEvent(db.Model):
+    """One step of a case study's review: who did what, when, with which scores and comment."""
+
+    __tablename__ = "case_review_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_studies.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    action: Mapped[CaseReviewAction] = mapped_column(enum_column(CaseReviewAction))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    scores: Mapped[dict | None] = mapped_column(sa.JSON)  # ReviewCriterion value -> 1..5
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[CaseStudy] = relationship(back_populates="events")
+    actor: Mapped["User | None"] = relationship(foreign_keys=[actor_id])
 
 
 class Need(TimestampMixin, SoftDeleteMixin, db.Model):

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import CaseReviewState, CaseStudy, Organization, OrgKind, User, UserRole
 from app.services.accounts import create_user
+from app.services.cases import publish_version
 from app.services.common import commit, enqueue_index
 from app.services.imports import ImportReport, import_records
 
@@ -39,8 +40,7 @@ def _review_demo_cases() -> None:
     for n, case in enumerate(cases):
         if n % 5 == 4:
             continue  # left in the review queue
-        case.review_state = CaseReviewState.PUBLISHED
-        case.exemplary = case.industry_id not in seen_industries
+        publish_version(case, exemplary=case.industry_id not in seen_industries)
         seen_industries.add(case.industry_id)
         enqueue_index("case", case.id)
         if case.solution_id:

@@ -4,6 +4,8 @@ Nothing here writes. Lookups that depend on who is asking take the acting user
 first and apply the same permission rules as the services, so a page never
 shows what the services would refuse.
 """
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
@@ -27,12 +29,15 @@ from app.models import (
     Solution,
     Standard,
     User,
+    UserRole,
+    utcnow,
 )
 from app.models.market import organization_industries, product_industries, solution_scenarios
 from app.services import matching
 from app.services.common import get_or_404
 from app.services.permissions import (
     belongs_to,
+    can_edit_case,
     can_edit_need,
     can_edit_offer,
     can_view_case,
@@ -98,7 +103,8 @@ def cross_industry_scenarios() -> list[Scenario]:
 
 def product_categories() -> list[ProductCategory]:
     """Return the product categories in catalogue order."""
-    return db.session.scalars(sa.select(ProductCategory).order_by(ProductCategory.position)).all()
+    return db.session.scalars(sa.select(ProductCategory).where(ProductCategory.retired_at.is_(None))
+                              .order_by(ProductCategory.position)).all()
 
 
 def product_category(slug: str | None) -> ProductCategory | None:
@@ -108,7 +114,8 @@ def product_category(slug: str | None) -> ProductCategory | None:
 
 def standards(industry_slug: str | None = None) -> list[Standard]:
     """Return standards; for an industry, those filed under it and the cross-industry ones."""
-    query = sa.select(Standard).options(selectinload(Standard.industries)).order_by(Standard.position)
+    query = (sa.select(Standard).options(selectinload(Standard.industries)).where(Standard.retired_at.is_(None))
+             .order_by(Standard.position))
     if industry_slug:
         filed = sa.select(Standard.id).join(Standard.industries).where(Industry.slug == industry_slug)
         unfiled = ~Standard.industries.any()
@@ -138,8 +145,38 @@ def scenario_offers(item: Scenario) -> dict:
         sa.select(Solution).join(solution_scenarios).where(solution_scenarios.c.scenario_id == item.id)
         .where(_live(Solution)).order_by(Solution.title)
     ).all()
-    cases = db.session.scalars(published_cases().where(CaseStudy.scenarios.any(Scenario.id == item.id))).all()
+    cases = db.session.scalars(published_cases(scenario=item)).all()
     return {"solutions": solutions, "cases": cases}
+
+
+# Catalogue curation (officials) --------------------------------------------
+
+CATALOG_ENTITIES = ("scenario", "product_category", "standard", "catalogs")
+
+
+def curated_entries(actor: User | None, model: type, industry: str | None = None) -> list:
+    """Return every entry of a catalogue, retired ones included, for its curators; by industry if given."""
+    require(is_official(actor), _("Only officials curate the catalogue."))
+    query = sa.select(model).order_by(model.retired_at.is_not(None), model.position, model.id)
+    if industry == "cross" and model is Scenario:
+        query = query.where(Scenario.industry_id.is_(None))
+    elif industry and model is Scenario:
+        query = query.join(Scenario.industry).where(Industry.slug == industry)
+    elif industry and model is Standard:
+        query = query.where(sa.or_(Standard.industries.any(Industry.slug == industry), ~Standard.industries.any()))
+    return db.session.scalars(query).all()
+
+
+def curated_entry(actor: User | None, model: type, slug: str):
+    """Return one catalogue entry, retired or not, for its curators."""
+    require(is_official(actor), _("Only officials curate the catalogue."))
+    return get_or_404(model, slug, by="slug")
+
+
+def catalog_history(actor: User | None, page: int = 1) -> tuple[object, dict[int, User]]:
+    """Return a page of the catalogue's change history, newest first, and the users it names (officials)."""
+    require(is_official(actor), _("Only officials curate the catalogue."))
+    return _audit_page(sa.select(AuditLog).where(AuditLog.entity.in_(CATALOG_ENTITIES)), page)
 
 
 # Providers, solutions, products -------------------------------------------
@@ -229,26 +266,32 @@ def editable(actor: User | None, model: type, slug: str):
         record = case(actor, slug)
     else:
         record = provider(slug) if model is Organization else get_or_404(model, slug, by="slug")
-    require(can_edit_need(actor, record) if model is Need else can_edit_offer(actor, record))
+    if model is Need:
+        require(can_edit_need(actor, record))
+    else:
+        require(can_edit_case(actor, record) if model is CaseStudy else can_edit_offer(actor, record))
     return record
 
 
 # Cases --------------------------------------------------------------------
 
-def published_cases(industry: str | None = None, exemplary: bool = False) -> sa.Select:
-    """The query of live published cases, exemplary first; optionally of one industry or exemplary only."""
-    query = (sa.select(CaseStudy).where(CaseStudy.review_state == CaseReviewState.PUBLISHED, _live(CaseStudy))
+def published_cases(industry: str | None = None, exemplary: bool = False,
+                    scenario: Scenario | None = None) -> sa.Select:
+    """The query of live cases with a published version, exemplary first; optionally by industry, scenario."""
+    query = (sa.select(CaseStudy).where(CaseStudy.published_at.is_not(None), _live(CaseStudy))
              .order_by(CaseStudy.exemplary.desc(), CaseStudy.year.desc(), CaseStudy.title))
     if industry:
         query = query.join(CaseStudy.industry).where(Industry.slug == industry)
+    if scenario is not None:
+        query = query.where(CaseStudy.scenarios.any(Scenario.id == scenario.id))
     if exemplary:
         query = query.where(CaseStudy.exemplary)
     return query
 
 
-def cases(page: int = 1, industry: str | None = None, exemplary: bool = False):
-    """Return a page of published cases, optionally of one industry or exemplary only."""
-    return _page(published_cases(industry, exemplary), page)
+def cases(page: int = 1, industry: str | None = None, exemplary: bool = False, scenario: Scenario | None = None):
+    """Return a page of published cases, optionally of one industry or scenario, or exemplary only."""
+    return _page(published_cases(industry, exemplary, scenario), page)
 
 
 def exemplary_cases(limit: int = 4) -> list[CaseStudy]:
@@ -257,19 +300,44 @@ def exemplary_cases(limit: int = 4) -> list[CaseStudy]:
 
 
 def case(actor: User | None, slug: str) -> CaseStudy:
-    """Return a case the actor may see; unpublished cases of others count as missing."""
+    """Return a case the actor may see; never-published cases of others count as missing."""
     record = get_or_404(CaseStudy, slug, by="slug")
     if not can_view_case(actor, record):
         raise NotFound(_("This page does not exist."))
     return record
 
 
-def cases_for_review(actor: User | None, page: int = 1):
-    """Return a page of cases waiting for review (officials only)."""
-    require(is_official(actor))
+def case_for_review(actor: User | None, slug: str) -> CaseStudy:
+    """Return a case for its review page (officials only)."""
+    require(is_official(actor), _("Only officials review case studies."))
+    return get_or_404(CaseStudy, slug, by="slug")
+
+
+def officials() -> list[User]:
+    """Return the active officials and admins (the possible reviewers), by name."""
+    return db.session.scalars(sa.select(User).where(User.role.in_((UserRole.OFFICIAL, UserRole.ADMIN)))
+                              .order_by(User.name, User.id)).all()
+
+
+def cases_for_review(actor: User | None, page: int = 1, industry: str | None = None,
+                     older_than: int | None = None, reviewer: str | None = None):
+    """Return a page of cases waiting for review, oldest first (officials only).
+
+    older_than: submitted at least that many days ago; reviewer: a user id, or "none" for unassigned.
+    """
+    require(is_official(actor), _("Only officials review case studies."))
     waiting = (CaseReviewState.SUBMITTED, CaseReviewState.IN_REVIEW)
-    return _page(sa.select(CaseStudy).where(CaseStudy.review_state.in_(waiting), _live(CaseStudy))
-                 .order_by(CaseStudy.created_at), page)
+    query = (sa.select(CaseStudy).where(CaseStudy.review_state.in_(waiting), _live(CaseStudy))
+             .order_by(CaseStudy.submitted_at, CaseStudy.id))
+    if industry:
+        query = query.join(CaseStudy.industry).where(Industry.slug == industry)
+    if older_than:
+        query = query.where(CaseStudy.submitted_at <= utcnow() - timedelta(days=older_than))
+    if reviewer == "none":
+        query = query.where(CaseStudy.reviewer_id.is_(None))
+    elif reviewer:
+        query = query.where(CaseStudy.reviewer_id == (int(reviewer) if reviewer.isdigit() else None))
+    return _page(query, page)
 
 
 # Needs --------------------------------------------------------------------
@@ -322,7 +390,11 @@ def match(record: Need, match_id: int) -> Match:
 def audit_log(actor: User | None, page: int = 1) -> tuple[object, dict[int, User]]:
     """Return a page of the audit log, newest first, and the users it names (admins only)."""
     require(is_admin(actor))
-    entries = _page(sa.select(AuditLog).order_by(AuditLog.created_at.desc(), AuditLog.id.desc()), page)
+    return _audit_page(sa.select(AuditLog), page)
+
+
+def _audit_page(query: sa.Select, page: int) -> tuple[object, dict[int, User]]:
+    entries = _page(query.order_by(AuditLog.created_at.desc(), AuditLog.id.desc()), page)
     ids = {e.user_id for e in entries.items if e.user_id is not None}
     users = db.session.scalars(sa.select(User).where(User.id.in_(ids))).all() if ids else []
     return entries, {u.id: u for u in users}

@@ -36,9 +36,14 @@ def can_edit_offer(user: User | None, record: Solution | Product | CaseStudy | O
     return belongs_to(user, owner) or is_official(user)
 
 
+def can_edit_case(user: User | None, case: CaseStudy) -> bool:
+    """Only the owning provider's members write a case study; officials review it instead."""
+    return belongs_to(user, case.provider_id)
+
+
 def can_view_case(user: User | None, case: CaseStudy) -> bool:
-    """Unpublished cases are visible to their provider and officials only."""
-    return case.is_published or can_edit_offer(user, case)
+    """Cases never published are visible to their provider and officials only."""
+    return case.is_public or can_edit_offer(user, case)
 
 
 def require(allowed: bool, message: str | None = None) -> None:

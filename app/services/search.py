@@ -134,9 +134,9 @@ _FALLBACK = {  # type -> (model, title column, text columns, visibility clause)
                  sa.and_(Organization.kind == OrgKind.PROVIDER, Organization.deleted_at.is_(None))),
     "product": (Product, Product.name, (Product.description,), Product.deleted_at.is_(None)),
     "case": (CaseStudy, CaseStudy.title, (CaseStudy.summary,),
-             sa.and_(CaseStudy.review_state == CaseReviewState.PUBLISHED, CaseStudy.deleted_at.is_(None))),
+             sa.and_(CaseStudy.published_at.is_not(None), CaseStudy.deleted_at.is_(None))),
     "scenario": (Scenario, Scenario.name, (Scenario.description,), Scenario.retired_at.is_(None)),
-    "standard": (Standard, Standard.number, (Standard.title,), sa.true()),
+    "standard": (Standard, Standard.number, (Standard.title,), Standard.retired_at.is_(None)),
     "need": (Need, Need.title, (Need.description,),
              sa.and_(Need.status.in_([NeedStatus.OPEN, NeedStatus.MATCHED]), Need.deleted_at.is_(None))),
 }

@@ -64,18 +64,22 @@ def test_case_edit_cannot_switch_to_another_providers_solution(provider, case, m
     assert stored(case).solution_id != foreign.id
 
 
-def test_providers_edit_sends_a_published_case_back_to_review(provider, published_case):
+def test_providers_edit_sends_a_published_case_back_to_review_keeping_the_published_version(
+        provider, published_case):
     cases.update_case(provider, published_case, results="Defect escapes down 70 %.")
     case = stored(published_case)
     assert case.results == "Defect escapes down 70 %."
-    assert case.review_state == CaseReviewState.SUBMITTED and not case.exemplary
+    assert case.review_state == CaseReviewState.SUBMITTED and not case.is_published
+    # The public keeps seeing the version the officials published, still exemplary, until the revision is.
+    assert case.is_public and case.exemplary
+    assert case.public.results == CASE["results"] and case.public.title == CASE["title"]
 
 
-def test_officials_edit_keeps_a_published_case_published(official, published_case):
-    cases.update_case(official, published_case, title="Strip inspection at a Hebei mill (2024)")
+def test_officials_cannot_edit_a_providers_case(official, published_case):
+    with pytest.raises(PermissionDenied):
+        cases.update_case(official, published_case, title="Strip inspection at a Hebei mill (2024)")
     case = stored(published_case)
-    assert case.title.endswith("(2024)")
-    assert case.is_published and case.exemplary
+    assert case.title == CASE["title"] and case.is_published
 
 
 @pytest.mark.parametrize("exemplary", [False, True])

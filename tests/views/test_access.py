@@ -25,20 +25,26 @@ PUBLIC_PAGES = [
     "/standards?industry=steel", "/providers", "/providers?industry=steel&size=small&q=vision", "/providers/{org}",
     "/solutions/{solution}", "/products/{product}", "/cases", "/cases?exemplary=y&industry=steel",
     "/cases/{published}", "/needs", "/needs?industry=steel&region=Hebei&q=strip", "/needs/{need}", "/register",
-    "/login", "/reset", "/reset/not-a-real-token",
+    "/login", "/reset", "/reset/not-a-real-token", "/industries/steel/exemplary-cases",
+    "/scenarios/strip-surface-defect-detection/exemplary-cases",
 ]
 MISSING_PAGES = [
     "/needs/{draft}", "/cases/{case}", "/industries/atlantis", "/scenarios/atlantis", "/providers/{enterprise_org}",
-    "/solutions/atlantis", "/products/atlantis", "/needs/atlantis",
+    "/solutions/atlantis", "/products/atlantis", "/needs/atlantis", "/industries/atlantis/exemplary-cases",
+    "/scenarios/atlantis/exemplary-cases",
 ]
 PROTECTED_PAGES = [
     "/profile", "/needs/mine", "/needs/new", "/needs/{need}/edit", "/providers/{org}/edit", "/solutions/new",
     "/solutions/{solution}/edit", "/products/new", "/products/{product}/edit", "/cases/new", "/cases/{case}/edit",
-    "/cases/review", "/admin/audit",
+    "/cases/review", "/admin/audit", "/cases/{case}/review", "/catalog/manage", "/catalog/manage/standards",
+    "/catalog/manage/scenarios/new", "/catalog/manage/scenarios/quality-inspection/edit",
+    "/catalog/manage/categories/edge-ai-computer/merge", "/catalog/history",
 ]
 PROTECTED_ACTIONS = [
     "/needs/{need}/close", "/needs/{draft}/publish", "/needs/{need}/reopen", "/needs/{need}/matches/1/mark",
     "/solutions/{solution}/delete", "/products/{product}/delete", "/cases/{case}/publish", "/profile/password",
+    "/cases/{case}/assign", "/cases/{case}/score", "/cases/{case}/decide", "/cases/{case}/exemplary",
+    "/catalog/manage/scenarios/quality-inspection/retire", "/catalog/manage/scenarios/quality-inspection/merge",
 ]
 ROLE_PAGES = [
     ("enterprise", "/profile", 200), ("enterprise", "/needs/mine", 200), ("enterprise", "/needs/new", 200),
@@ -54,10 +60,21 @@ ROLE_PAGES = [
     ("other_provider", "/solutions/{solution}/edit", 403), ("other_provider", "/products/{product}/edit", 403),
     ("other_provider", "/providers/{org}/edit", 403), ("other_provider", "/cases/{case}", 404),
     ("other_provider", "/cases/{case}/edit", 404), ("other_provider", "/cases/{published}/edit", 403),
-    ("official", "/cases/review", 200), ("official", "/cases/{case}", 200), ("official", "/cases/{case}/edit", 200),
+    ("official", "/cases/review", 200), ("official", "/cases/{case}", 200), ("official", "/cases/{case}/edit", 403),
+    ("official", "/cases/{case}/review", 200),
+    ("official", "/cases/review?industry=steel&older_than=3&reviewer=none", 200),
+    ("official", "/catalog/manage", 200), ("official", "/catalog/manage/standards?industry=steel", 200),
+    ("official", "/catalog/manage?industry=cross", 200), ("official", "/catalog/history", 200),
+    ("official", "/catalog/manage/categories/new", 200), ("official", "/catalog/manage/standards/new", 200),
+    ("official", "/catalog/manage/scenarios/quality-inspection/edit", 200),
+    ("official", "/catalog/manage/scenarios/quality-inspection/merge", 200),
+    ("official", "/catalog/manage/atlantis", 404),
+    ("provider", "/cases/{case}/review", 403), ("provider", "/catalog/manage", 403),
+    ("provider", "/catalog/history", 403),
+    ("enterprise", "/catalog/manage/scenarios/new", 403), ("enterprise", "/cases/{published}/review", 403),
     ("official", "/needs/{draft}", 200), ("official", "/solutions/{solution}/edit", 200),
     ("official", "/admin/audit", 403),
-    ("admin", "/admin/audit", 200), ("admin", "/cases/review", 200),
+    ("admin", "/admin/audit", 200), ("admin", "/cases/review", 200), ("admin", "/catalog/manage/categories", 200),
 ]
 
 

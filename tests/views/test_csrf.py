@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db as _db
-from app.models import Need
+from app.models import Need, Scenario
 from app.services.catalog import load_catalogs
 from tests.conftest import PASSWORD
 
@@ -54,3 +54,21 @@ def test_pages_carry_the_token_in_every_post_form(client, enterprise, need):
     _login(client, enterprise)
     page = client.get(f"/needs/{need.slug}").get_data(as_text=True)
     assert page.count('<form method="post"') == page.count('name="csrf_token"')
+
+
+@pytest.mark.parametrize("path", ["/cases/{case}/review", "/catalog/manage", "/catalog/manage/categories",
+                                  "/catalog/manage/scenarios/quality-inspection/merge"])
+def test_officials_pages_carry_the_token_in_every_post_form(client, official, case, path):
+    _login(client, official)
+    page = client.get(path.format(case=case.slug)).get_data(as_text=True)
+    assert page.count('<form method="post"') == page.count('name="csrf_token"') > 0
+
+
+@pytest.mark.parametrize("path", ["/cases/{case}/assign", "/cases/{case}/publish", "/cases/{case}/exemplary",
+                                  "/catalog/manage/scenarios/quality-inspection/retire"])
+def test_officials_actions_without_a_token_are_refused(client, official, case, db, path):
+    _login(client, official)
+    assert client.post(path.format(case=case.slug), data={"reviewer": str(official.id)}).status_code == 400
+    db.session.refresh(case)
+    assert len(case.events) == 1
+    assert db.session.scalar(sa.select(Scenario.retired_at).where(Scenario.slug == "quality-inspection")) is None
