@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 
 from app.errors import ChainMatchError, NotFound, PermissionDenied
 from app.extensions import db
-from app.models import CaseReviewState, Deployment, MatchMark, NeedStatus, OrgSize
+from app.models import CaseReviewState, DeclineReason, Deployment, MatchMark, MatchState, NeedStatus, OrgSize
 from app.services import directory
 
 LABELS = {
@@ -23,8 +23,14 @@ LABELS = {
     Deployment.ON_PREMISE: _l("On-premise"), Deployment.CLOUD: _l("Cloud"), Deployment.EDGE: _l("Edge"),
     Deployment.HYBRID: _l("Hybrid"),
     OrgSize.SMALL: _l("Small"), OrgSize.MEDIUM: _l("Medium"), OrgSize.LARGE: _l("Large"),
-    MatchMark.INTERESTING: _l("Interesting"), MatchMark.CONTACTED: _l("Contacted"),
-    MatchMark.NOT_RELEVANT: _l("Not relevant"),
+    MatchMark.INTERESTING: _l("Interesting"), MatchMark.NOT_RELEVANT: _l("Not relevant"),
+    MatchState.SUGGESTED: _l("Suggested"), MatchState.CONTACTED: _l("Contacted"),
+    MatchState.IN_DISCUSSION: _l("In discussion"), MatchState.AGREED: _l("Agreed"),
+    MatchState.DELIVERED: _l("Delivered"), MatchState.DECLINED: _l("Declined"),
+    # DeclineReason.NOT_RELEVANT equals MatchMark.NOT_RELEVANT ("not_relevant"): one label serves both.
+    DeclineReason.BUDGET: _l("Over budget"), DeclineReason.TIMING: _l("Timing does not fit"),
+    DeclineReason.CAPABILITY: _l("Cannot deliver what is needed"),
+    DeclineReason.CHOSE_OTHER: _l("Chose another provider"), DeclineReason.OTHER: _l("Other reason"),
 }
 
 

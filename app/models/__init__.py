@@ -2,8 +2,10 @@
 from app.models.accounts import Notification, PasswordResetToken, SavedSearch, User
 from app.models.base import (
     CaseReviewState,
+    DeclineReason,
     Deployment,
     MatchMark,
+    MatchState,
     NeedStatus,
     OrgKind,
     OrgSize,
@@ -11,11 +13,12 @@ from app.models.base import (
     utcnow,
 )
 from app.models.catalog import Industry, ProductCategory, Scenario, Standard
-from app.models.market import CaseStudy, Match, Need, Organization, Product, Solution
+from app.models.market import CaseStudy, Match, MatchEvent, Need, Organization, Product, Solution
 from app.models.ops import AuditLog, OutboxEvent
+from app.models.programmes import Programme, ProgrammeMember
 
 __all__ = [
-    "AuditLog", "CaseReviewState", "CaseStudy", "Deployment", "Industry", "Match", "MatchMark",
-    "Need", "NeedStatus", "Notification", "OrgKind", "OrgSize", "Organization", "OutboxEvent", "PasswordResetToken",
-    "Product", "ProductCategory", "SavedSearch", "Scenario", "Solution", "Standard", "User", "UserRole", "utcnow",
+    "AuditLog", "CaseReviewState", "CaseStudy", "DeclineReason", "Deployment", "Industry", "Match", "MatchEvent",
+    "MatchMark", "MatchState", "Need", "NeedStatus", "Notification", "OrgKind", "OrgSize", "Organization", "OutboxEvent", "PasswordResetToken",
+    "Product", "Programme", "ProgrammeMember", "ProductCategory", "SavedSearch", "Scenario", "Solution", "Standard", "User", "UserRole", "utcnow",
 ]

@@ -51,9 +51,30 @@ class CaseReviewState(enum.StrEnum):
 
 
 class MatchMark(enum.StrEnum):
+    """The need owner's private triage of a match (contact is tracked by MatchState)."""
+
     INTERESTING = "interesting"
-    CONTACTED = "contacted"
     NOT_RELEVANT = "not_relevant"
+
+
+class MatchState(enum.StrEnum):
+    """Where a match stands between the two sides: suggested → … → delivered, or declined."""
+
+    SUGGESTED = "suggested"
+    CONTACTED = "contacted"
+    IN_DISCUSSION = "in_discussion"
+    AGREED = "agreed"
+    DELIVERED = "delivered"
+    DECLINED = "declined"
+
+
+class DeclineReason(enum.StrEnum):
+    NOT_RELEVANT = "not_relevant"
+    BUDGET = "budget"
+    TIMING = "timing"
+    CAPABILITY = "capability"
+    CHOSE_OTHER = "chose_other"
+    OTHER = "other"
 
 
 def enum_column(enum_cls: type[enum.StrEnum], **kw) -> sa.Enum:
@@ -65,7 +86,7 @@ def enum_column(enum_cls: type[enum.StrEnum], **kw) -> sa.Enum:
         validate_strings=True,
         length=32,
         create_constraint=True,
-        name=enum_cls.__name__.lower(),
+        name=kw.pop("name", enum_cls.__name__.lower()),  # a table with two columns of one enum names each
         **kw,
     )
 

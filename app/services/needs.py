@@ -1,4 +1,4 @@
-"""Needs: post, edit, publish, close; owners mark their matches."""
+"""Needs: post, edit, publish, close; owners triage their matches."""
 from datetime import date
 
 from flask_babel import gettext as _
@@ -85,7 +85,7 @@ def delete_need(actor: User, need: Need) -> None:
 
 
 def mark_match(actor: User, match: Match, mark: MatchMark | None) -> Match:
-    """Let the need's owner mark a match as interesting, contacted or not relevant."""
+    """Let the need's owner triage a match: interesting or not relevant (contact: services.lifecycle)."""
     require(can_edit_need(actor, match.need))
     match.mark, match.marked_at = mark, utcnow()
     audit(actor, "mark", "match", match.id, {"mark": mark.value if mark else None})

@@ -2,7 +2,9 @@
 from flask_babel import gettext as _
 
 from app.errors import PermissionDenied
-from app.models import CaseStudy, Need, Organization, OrgKind, Product, Solution, User, UserRole
+from app.models import CaseStudy, Match, Need, Organization, OrgKind, Product, Programme, Solution, User, UserRole
+
+ENTERPRISE_SIDE, PROVIDER_SIDE = "enterprise", "provider"
 
 
 def is_official(user: User | None) -> bool:
@@ -39,6 +41,35 @@ def can_edit_offer(user: User | None, record: Solution | Product | CaseStudy | O
 def can_view_case(user: User | None, case: CaseStudy) -> bool:
     """Unpublished cases are visible to their provider and officials only."""
     return case.is_published or can_edit_offer(user, case)
+
+
+def match_sides(user: User | None, match: Match) -> set[str]:
+    """The sides of a match the user acts for: the need's enterprise, the solution's provider (or neither)."""
+    sides = set()
+    if belongs_to(user, match.need.organization_id):
+        sides.add(ENTERPRISE_SIDE)
+    if belongs_to(user, match.solution.provider_id):
+        sides.add(PROVIDER_SIDE)
+    return sides
+
+
+def can_view_match(user: User | None, match: Match) -> bool:
+    """A match's follow-up (state, history) is for its two sides and officials."""
+    return bool(match_sides(user, match)) or is_official(user)
+
+
+def can_manage_programme(user: User | None, programme: Programme) -> bool:
+    """Officials and members of the leading enterprise manage a programme."""
+    return belongs_to(user, programme.lead_id) or is_official(user)
+
+
+def in_programme(user: User | None, programme: Programme) -> bool:
+    """Whether the user's organisation leads the programme or is one of its members."""
+    return belongs_to(user, programme.lead_id) or any(belongs_to(user, m.organization_id) for m in programme.members)
+
+
+def can_view_programme(user: User | None, programme: Programme) -> bool:
+    return in_programme(user, programme) or is_official(user)
 
 
 def require(allowed: bool, message: str | None = None) -> None:
