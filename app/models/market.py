@@ -158,6 +158,7 @@ class Need(TimestampMixin, SoftDeleteMixin, db.Model):
     industry: Mapped[Industry] = relationship()
     scenarios: Mapped[list[Scenario]] = relationship(secondary=need_scenarios, order_by=Scenario.position)
     matches: Mapped[list["Match"]] = relationship(back_populates="need", order_by="Match.rank")
+    programme = relationship("Programme")  # app.models.programmes imports this module
 
 
 class Match(db.Model):

@@ -8,11 +8,11 @@ with why the two were matched.
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.errors import InvalidState, PermissionDenied, ValidationFailed
+from app.errors import InvalidState, NotFound, PermissionDenied, ValidationFailed
 from app.extensions import db
-from app.models import DeclineReason, Match, MatchEvent, MatchState, User, utcnow
+from app.models import DeclineReason, Match, MatchEvent, MatchState, Need, Solution, User, utcnow
 from app.services.common import audit, commit
-from app.services.permissions import ENTERPRISE_SIDE, PROVIDER_SIDE, match_sides, require
+from app.services.permissions import ENTERPRISE_SIDE, PROVIDER_SIDE, can_view_match, match_sides, require
 from app.services.search import notify
 from app.webforms import label
 
@@ -90,3 +90,31 @@ def _notify_other_side(actor: User, match: Match, sides: set[str], reason: Decli
     for user in recipients:
         notify(user, message[:500], f"/matches/{match.id}")
 
+
+
+def get_match(actor: User | None, match_id: int) -> Match:
+    """Return a match the actor may follow (either side, or an official); others get NotFound."""
+    match = db.session.get(Match, match_id)
+    if match is None or not can_view_match(actor, match):
+        raise NotFound(_("This page does not exist."))
+    return match
+
+
+def my_matches(actor: User, state: MatchState | None = None) -> list[Match]:
+    """The matches the actor's organisation is a side of (its needs' or its solutions'), latest moves first."""
+    org_id = actor.organization_id
+    if org_id is None:
+        return []
+    query = (sa.select(Match).join(Need, Match.need_id == Need.id).join(Solution, Match.solution_id == Solution.id)
+             .where(sa.or_(Need.organization_id == org_id, Solution.provider_id == org_id),
+                    Need.deleted_at.is_(None), Solution.deleted_at.is_(None)))
+    if state is not None:
+        query = query.where(Match.state == state)
+    order = sa.case((Match.state_changed_at.is_(None), 1), else_=0)
+    return db.session.scalars(query.order_by(order, Match.state_changed_at.desc(), Match.score.desc())
+                              .limit(200)).all()
+
+
+def state_counts(matches: list[Match]) -> dict[MatchState, int]:
+    """How many of the matches are in each state, in lifecycle order."""
+    return {state: sum(1 for m in matches if m.state == state) for state in MatchState}

@@ -8,8 +8,10 @@ from app.extensions import db
 from app.models import Match, MatchMark, Need, NeedStatus, OrgKind, User, utcnow
 from app.services.common import assign, audit, check_range, commit, enqueue_index, unique_slug
 from app.services.permissions import can_edit_need, require, require_org_member
+from app.services.programmes import programme_for_need
 
-NEED_FIELDS = ("title", "description", "industry", "scenarios", "region", "budget_min", "budget_max", "deadline")
+NEED_FIELDS = ("title", "description", "industry", "scenarios", "region", "budget_min", "budget_max", "deadline",
+               "programme")
 
 
 def _check(data: dict) -> None:
@@ -23,6 +25,7 @@ def post_need(actor: User, *, publish: bool = True, **data) -> Need:
     """Post a need for the acting user's enterprise (as a draft unless publish)."""
     org = require_org_member(actor, OrgKind.ENTERPRISE)
     _check(data)
+    data["programme"] = programme_for_need(actor, data.get("programme"), None)
     need = Need(organization=org, author_id=actor.id, slug=unique_slug(Need, data["title"]),
                 status=NeedStatus.OPEN if publish else NeedStatus.DRAFT)
     db.session.add(need)
@@ -42,6 +45,8 @@ def update_need(actor: User, need: Need, **data) -> Need:
     unchanged_deadline = data.get("deadline") == need.deadline  # a passed deadline may stay as it was
     _check({**{k: getattr(need, k) for k in ("budget_min", "budget_max")}, **data,
             **({"deadline": None} if unchanged_deadline else {})})
+    if "programme" in data:
+        data["programme"] = programme_for_need(actor, data["programme"], need.programme)
     changes = assign(need, {k: v for k, v in data.items() if k in NEED_FIELDS})
     if changes:
         audit(actor, "update", "need", need.id, changes)
