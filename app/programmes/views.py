@@ -24,6 +24,7 @@ def index():
 @login_required
 def new():
     """Start a programme (officials name the leading enterprise; an enterprise member leads with their own)."""
+    perm.require(perm.can_start_programme(current_user))
     form = ProgrammeForm(official=perm.is_official(current_user))
     programme = form.validate_on_submit() and run_service(form, programmes.create_programme, current_user,
                                                           **form.service_data())

@@ -47,6 +47,10 @@ def advance_match(actor: User, match: Match, state: MatchState, reason: DeclineR
     """Move a match to the next state of its lifecycle; a decline needs a reason (and words for "other")."""
     sides = match_sides(actor, match)
     require(bool(sides), _("Only the enterprise and the provider of this match can follow it up."))
+    try:
+        state, reason = MatchState(state), (DeclineReason(reason) if reason else None)
+    except ValueError:
+        raise ValidationFailed(_("Unknown state or reason."), field="state") from None
     step = (match.state, state)
     if step not in TRANSITIONS:
         raise InvalidState(_("A %(old)s match cannot become %(new)s.", old=match.state.value, new=state.value))

@@ -58,6 +58,12 @@ def can_view_match(user: User | None, match: Match) -> bool:
     return bool(match_sides(user, match)) or is_official(user)
 
 
+def can_start_programme(user: User | None) -> bool:
+    """Officials start programmes for any enterprise; enterprise members for their own."""
+    return is_official(user) or (user is not None and user.is_authenticated and user.organization is not None
+                                 and user.organization.kind == OrgKind.ENTERPRISE)
+
+
 def can_manage_programme(user: User | None, programme: Programme) -> bool:
     """Officials and members of the leading enterprise manage a programme."""
     return belongs_to(user, programme.lead_id) or is_official(user)
