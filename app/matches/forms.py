@@ -10,7 +10,8 @@ from app.webforms import enum_choices
 
 class AdvanceForm(FlaskForm):
     state = SelectField(_l("Move to"), validators=[DataRequired()], choices=enum_choices(MatchState))
-    reason = SelectField(_l("Reason (when you decline)"), choices=enum_choices(DeclineReason, blank=_l("No reason")))
+    reason = SelectField(_l("Reason (when you decline)"), choices=enum_choices(DeclineReason, blank=_l("No reason")),
+                         default="")
     note = TextAreaField(_l("Note (optional; required for “Other reason”)"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Save"))
 
