@@ -67,6 +67,12 @@ def refresh_matches(need: Need) -> list[Match]:
     return need.matches
 
 
+def open_needs() -> list[Need]:
+    """Every open or matched need, oldest first."""
+    return db.session.scalars(sa.select(Need).where(Need.status.in_([NeedStatus.OPEN, NeedStatus.MATCHED]),
+                                                    Need.deleted_at.is_(None)).order_by(Need.id)).all()
+
+
 def matches_for(actor: User | None, need: Need) -> list[Match]:
     """Return a need's ranked matches, recomputing them when stale (older than the need or a few hours)."""
     if need.status not in (NeedStatus.OPEN, NeedStatus.MATCHED) or need.is_deleted:

@@ -79,16 +79,20 @@ def time_to_first_contact(actor: User) -> tuple[float | None, int]:
 
 
 def gaps(actor: User) -> Table:
-    """Open needs without a stored match at or above the score floor, per industry: the gaps in supply."""
+    """Open needs without a stored match at or above the score floor, per industry: the gaps in supply.
+
+    `best score` is the need's best stored match; empty when it was never matched (`flask matching refresh`)."""
     require(is_official(actor))
-    good = sa.select(Match.id).where(Match.need_id == Need.id, Match.score >= current_app.config["MATCH_SCORE_FLOOR"])
+    best = sa.select(sa.func.max(Match.score)).where(Match.need_id == Need.id).scalar_subquery()
     rows = db.session.execute(
-        sa.select(Industry.name, Need.title, Organization.name, Need.region, Need.created_at, Need.slug)
+        sa.select(Industry.name, Need.title, Organization.name, Need.region, Need.created_at, best, Need.slug)
         .join(Industry, Need.industry_id == Industry.id).join(Organization, Need.organization_id == Organization.id)
-        .where(Need.status == NeedStatus.OPEN, Need.deleted_at.is_(None), ~sa.exists(good))
+        .where(Need.status == NeedStatus.OPEN, Need.deleted_at.is_(None),
+               sa.func.coalesce(best, -1.0) < current_app.config["MATCH_SCORE_FLOOR"])
         .order_by(Industry.position, Need.created_at)).all()
-    return Table(("industry", "need", "enterprise", "region", "posted", "slug"),
-                 [(i, t, o, r, c.date().isoformat(), s) for i, t, o, r, c, s in rows])
+    return Table(("industry", "need", "enterprise", "region", "posted", "best score", "slug"),
+                 [(i, t, o, r, c.date().isoformat(), "" if b is None else round(b, 2), s)
+                  for i, t, o, r, c, b, s in rows])
 
 
 def gaps_per_industry(table: Table) -> list[tuple[str, int]]:

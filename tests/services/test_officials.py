@@ -72,8 +72,12 @@ def test_median_time_to_first_contact_runs_from_publication(world):
 
 def test_gaps_are_open_needs_without_a_match_above_the_floor(world, app):
     table = officials.gaps(world["official"])
-    assert [(row[0], row[1]) for row in table.rows] == [("Steel", "Nobody offers this")]
+    assert [(row[0], row[1], row[5]) for row in table.rows] == [("Steel", "Nobody offers this", 0.1)]
     assert officials.gaps_per_industry(table) == [("Steel", 1)]
+    never = post_need(world["enterprise"], title="Never matched", industry="textiles")
+    assert [(row[0], row[1], row[5]) for row in officials.gaps(world["official"]).rows][-1] == (
+        "Textiles", never.title, "")  # listed, with no best score: matching never ran for it
+    close_need(world["enterprise"], never)
     app.config["MATCH_SCORE_FLOOR"] = 0.05
     assert officials.gaps(world["official"]).rows == []
     set_need_status(world["enterprise"], world["gap"], NeedStatus.CLOSED)

@@ -34,8 +34,8 @@ def test_each_table_downloads_as_csv(client, auth, official, need, name):
     assert f'filename="chainmatch-{name}.csv"' in response.headers["Content-Disposition"]
     rows = _csv(response)
     assert rows[0][0] in ("industry", "region", "state")
-    if name == "gaps":  # the need has no stored match yet: it is a gap
-        assert [r[1] for r in rows[1:]] == [need.title]
+    if name == "gaps":  # the need has no stored match yet: it is a gap, with no best score
+        assert [(r[1], r[5]) for r in rows[1:]] == [(need.title, "")]
     if name == "regions":
         assert ["Hebei", "1", "0"] in rows
 
