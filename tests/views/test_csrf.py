@@ -54,3 +54,13 @@ def test_pages_carry_the_token_in_every_post_form(client, enterprise, need):
     _login(client, enterprise)
     page = client.get(f"/needs/{need.slug}").get_data(as_text=True)
     assert page.count('<form method="post"') == page.count('name="csrf_token"')
+
+
+def test_moving_a_match_without_a_token_is_refused(client, enterprise, match, db):
+    _login(client, enterprise)
+    page = client.get(f"/matches/{match.id}").get_data(as_text=True)
+    assert page.count('<form method="post"') == page.count('name="csrf_token"') >= 2  # sign out + next step
+    response = client.post(f"/matches/{match.id}/advance", data={"state": "contacted"})
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert match.state == "suggested" and match.events == []
