@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.base import TimestampMixin, utcnow
 from app.models.catalog import Industry
-from app.models.market import Need, Organization
+from app.models.market import Organization
 
 TIERS = (1, 2, 3)
 
@@ -26,7 +26,6 @@ class Programme(TimestampMixin, db.Model):
     members: Mapped[list["ProgrammeMember"]] = relationship(
         back_populates="programme", cascade="all, delete-orphan",
         order_by="(ProgrammeMember.tier, ProgrammeMember.id)")
-    needs: Mapped[list[Need]] = relationship(order_by=Need.id, viewonly=True)
 
 
 class ProgrammeMember(db.Model):

@@ -73,3 +73,14 @@ def test_outsiders_cannot_move_a_match(client, auth, make_user, official, other_
 def test_my_matches_needs_sign_in(client):
     assert client.get("/matches").status_code == 302
     assert client.post("/matches/1/advance", data={"state": "contacted"}).status_code == 302
+
+
+def test_visitors_do_not_see_where_a_match_stands(client, auth, make_user, match, db):
+    match.state = MatchState.DECLINED
+    db.session.commit()
+    for visitor in (None, make_user(UserRole.ENTERPRISE)):
+        if visitor:
+            auth.login(visitor)
+        matches = client.get(f"/needs/{match.need.slug}").get_data(as_text=True).split('id="matches"')[1]
+        assert match.solution.title in matches
+        assert "badge-declined" not in matches and f"/matches/{match.id}" not in matches
