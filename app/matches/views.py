@@ -27,8 +27,11 @@ def index():
 @login_required
 def detail(match_id: int):
     """Show a match: why it matched, where it stands, its history, and the next steps the user may take."""
-    match = lifecycle.get_match(current_user, match_id)
-    return render_template("matches/detail.html", match=match, form=AdvanceForm(),
+    return _detail_page(lifecycle.get_match(current_user, match_id), AdvanceForm())
+
+
+def _detail_page(match, form: AdvanceForm):
+    return render_template("matches/detail.html", match=match, form=form,
                            steps=lifecycle.next_states(current_user, match))
 
 
@@ -43,5 +46,4 @@ def advance(match_id: int):
                                        form.note.data or ""):
         flash(_("The match is now %(state)s.", state=label(match.state)), "success")
         return redirect(url_for("matches.detail", match_id=match.id))
-    return render_template("matches/detail.html", match=match, form=form,
-                           steps=lifecycle.next_states(current_user, match)), 422
+    return _detail_page(match, form), 422

@@ -38,8 +38,11 @@ def new():
 @login_required
 def detail(slug: str):
     """Show a programme: lead, members with their progress, needs."""
-    programme = programmes.get_programme(current_user, slug)
-    return render_template("programmes/detail.html", programme=programme, member_form=MemberForm(),
+    return _detail_page(programmes.get_programme(current_user, slug), MemberForm())
+
+
+def _detail_page(programme, member_form: MemberForm):
+    return render_template("programmes/detail.html", programme=programme, member_form=member_form,
                            needs=programmes.live_needs(programme),
                            progress=programmes.progress(current_user, programme))
 
@@ -55,9 +58,7 @@ def add_member(slug: str):
     if member:
         flash(_("%(name)s has joined the programme.", name=member.organization.name), "success")
         return redirect(url_for("programmes.detail", slug=slug))
-    return render_template("programmes/detail.html", programme=programme, member_form=form,
-                           needs=programmes.live_needs(programme),
-                           progress=programmes.progress(current_user, programme)), 422
+    return _detail_page(programme, form), 422
 
 
 @bp.post("/programmes/<slug>/members/<org_slug>/remove")
