@@ -72,8 +72,9 @@ def advance_match(actor: User, match: Match, state: MatchState, reason: DeclineR
     audit(actor, "advance", "match", match.id,
           {"state": [match.state.value, state.value], **({"reason": reason.value} if reason else {})})
     match.state, match.state_changed_at = state, utcnow()
-    _notify_other_side(actor, match, sides, reason, note)
     commit()
+    _notify_other_side(actor, match, sides, reason, note)  # after the step is saved: no mail about a lost write
+    db.session.commit()
     return match
 
 
