@@ -25,7 +25,7 @@ def post_need(actor: User, *, publish: bool = True, **data) -> Need:
     """Post a need for the acting user's enterprise (as a draft unless publish)."""
     org = require_org_member(actor, OrgKind.ENTERPRISE)
     _check(data)
-    data["programme"] = programme_for_need(actor, data.get("programme"), None)
+    data["programme"] = programme_for_need(org.id, data.get("programme"), None)
     need = Need(organization=org, author_id=actor.id, slug=unique_slug(Need, data["title"]),
                 status=NeedStatus.OPEN if publish else NeedStatus.DRAFT)
     db.session.add(need)
@@ -46,7 +46,7 @@ def update_need(actor: User, need: Need, **data) -> Need:
     _check({**{k: getattr(need, k) for k in ("budget_min", "budget_max")}, **data,
             **({"deadline": None} if unchanged_deadline else {})})
     if "programme" in data:
-        data["programme"] = programme_for_need(actor, data["programme"], need.programme)
+        data["programme"] = programme_for_need(need.organization_id, data["programme"], need.programme)
     changes = assign(need, {k: v for k, v in data.items() if k in NEED_FIELDS})
     if changes:
         audit(actor, "update", "need", need.id, changes)

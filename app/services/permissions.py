@@ -69,9 +69,15 @@ def can_manage_programme(user: User | None, programme: Programme) -> bool:
     return belongs_to(user, programme.lead_id) or is_official(user)
 
 
+def takes_part(organization_id: int | None, programme: Programme) -> bool:
+    """Whether the organisation leads the programme or is one of its members."""
+    return organization_id is not None and (
+        organization_id == programme.lead_id or any(m.organization_id == organization_id for m in programme.members))
+
+
 def in_programme(user: User | None, programme: Programme) -> bool:
-    """Whether the user's organisation leads the programme or is one of its members."""
-    return belongs_to(user, programme.lead_id) or any(belongs_to(user, m.organization_id) for m in programme.members)
+    """Whether the user's (live) organisation takes part in the programme."""
+    return belongs_to(user, getattr(user, "organization_id", None)) and takes_part(user.organization_id, programme)
 
 
 def can_view_programme(user: User | None, programme: Programme) -> bool:

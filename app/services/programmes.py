@@ -35,6 +35,7 @@ from app.services.permissions import (
     is_official,
     require,
     require_org_member,
+    takes_part,
 )
 
 LIVE_NEED = (NeedStatus.OPEN, NeedStatus.MATCHED)
@@ -101,15 +102,15 @@ def remove_member(actor: User, programme: Programme, organization: str) -> None:
     commit()
 
 
-def programme_for_need(actor: User, slug: str | None, current: Programme | None) -> Programme | None:
-    """Resolve the programme a need is posted into; the poster must take part in it (an unchanged one may stay)."""
+def programme_for_need(organization_id: int, slug: str | None, current: Programme | None) -> Programme | None:
+    """Resolve the programme a need is posted into; the need's enterprise must take part (an unchanged one stays)."""
     if not slug:
         return None
     if current is not None and current.slug == slug:
         return current
     programme = db.session.scalar(sa.select(Programme).where(Programme.slug == slug))
-    if programme is None or not in_programme(actor, programme):
-        raise ValidationFailed(_("You can post only into a programme your enterprise takes part in."),
+    if programme is None or not takes_part(organization_id, programme):
+        raise ValidationFailed(_("A need can go only into a programme its enterprise takes part in."),
                                field="programme")
     return programme
 

@@ -150,6 +150,11 @@ def test_members_post_needs_into_the_programme_and_outsiders_cannot(chain):
     assert need.programme_id == chain.programme.id
     update_need(chain.sme1, need, programme=None)
     assert need.programme_id is None
+    update_need(chain.official, need, programme=chain.programme.slug)  # the need's enterprise takes part
+    assert need.programme_id == chain.programme.id
+    outside = post_need(chain.outsider)
+    with pytest.raises(ValidationFailed):
+        update_need(chain.official, outside, programme=chain.programme.slug)
 
 
 def test_removing_a_member_takes_its_needs_out_of_the_programme(chain):
