@@ -168,6 +168,16 @@ def matching_query(text: str, industry: str | None, limit: int, as_json: bool):
     _print_results(results) if as_json else _print_table(results)
 
 
+@matching_cli.command("refresh")
+def matching_refresh():
+    """Recompute and store the matches of every open need (the officials' dashboard reads stored matches)."""
+    needs = match_service.open_needs()
+    with click.progressbar(needs, label="Matching open needs") as bar:
+        for need in bar:
+            match_service.refresh_matches(need)
+    click.echo(f"{len(needs)} open needs matched")
+
+
 @matching_cli.command("evaluate")
 @click.argument("labels", type=click.Path(exists=True, dir_okay=False))
 @click.option("--k", default=10, help="Cut-off for nDCG and Recall.")

@@ -31,6 +31,8 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "zh")
     PAGE_SIZE = 20
+    # A match at or above this score counts: it covers a need (programmes) and a need without one is a gap.
+    MATCH_SCORE_FLOOR = float(os.environ.get("MATCH_SCORE_FLOOR", "0.75"))
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

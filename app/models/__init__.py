@@ -4,8 +4,10 @@ from app.models.base import (
     CampaignStatus,
     CaseReviewAction,
     CaseReviewState,
+    DeclineReason,
     Deployment,
     MatchMark,
+    MatchState,
     MeetingOutcome,
     MeetingResponse,
     NeedStatus,
@@ -17,13 +19,15 @@ from app.models.base import (
 )
 from app.models.campaigns import Campaign, CampaignMeeting, CampaignRegistration
 from app.models.catalog import Industry, ProductCategory, Scenario, Standard
-from app.models.market import CaseReviewEvent, CaseStudy, Match, Need, Organization, Product, Solution
+from app.models.market import CaseReviewEvent, CaseStudy, Match, MatchEvent, Need, Organization, Product, Solution
 from app.models.ops import AuditLog, OutboxEvent
+from app.models.programmes import Programme, ProgrammeMember
 
 __all__ = [
     "AuditLog", "Campaign", "CampaignMeeting", "CampaignRegistration", "CampaignStatus", "CaseReviewAction",
-    "CaseReviewEvent", "CaseReviewState", "CaseStudy", "Deployment", "Industry", "Match", "MatchMark",
-    "MeetingOutcome", "MeetingResponse", "Need", "NeedStatus", "Notification", "OrgKind", "OrgSize",
-    "Organization", "OutboxEvent", "PasswordResetToken", "Product", "ProductCategory", "ReviewCriterion",
-    "SavedSearch", "Scenario", "Solution", "Standard", "User", "UserRole", "utcnow",
+    "CaseReviewEvent", "CaseReviewState", "CaseStudy", "DeclineReason", "Deployment", "Industry", "Match",
+    "MatchEvent", "MatchMark", "MatchState", "MeetingOutcome", "MeetingResponse", "Need", "NeedStatus",
+    "Notification", "OrgKind", "OrgSize", "Organization", "OutboxEvent", "PasswordResetToken", "Product",
+    "ProductCategory", "Programme", "ProgrammeMember", "ReviewCriterion", "SavedSearch", "Scenario",
+    "Solution", "Standard", "User", "UserRole", "utcnow",
 ]

@@ -74,8 +74,9 @@ class CaseReviewAction(enum.StrEnum):
 
 
 class MatchMark(enum.StrEnum):
+    """The need owner's private triage of a match (contact is tracked by MatchState)."""
+
     INTERESTING = "interesting"
-    CONTACTED = "contacted"
     NOT_RELEVANT = "not_relevant"
 
 
@@ -97,6 +98,26 @@ class MeetingResponse(enum.StrEnum):
 class MeetingOutcome(enum.StrEnum):
     HELD = "held"
     NO_SHOW = "no_show"
+
+
+class MatchState(enum.StrEnum):
+    """Where a match stands between the two sides: suggested → … → delivered, or declined."""
+
+    SUGGESTED = "suggested"
+    CONTACTED = "contacted"
+    IN_DISCUSSION = "in_discussion"
+    AGREED = "agreed"
+    DELIVERED = "delivered"
+    DECLINED = "declined"
+
+
+class DeclineReason(enum.StrEnum):
+    NOT_RELEVANT = "not_relevant"
+    BUDGET = "budget"
+    TIMING = "timing"
+    CAPABILITY = "capability"
+    CHOSE_OTHER = "chose_other"
+    OTHER = "other"
 
 
 def enum_column(enum_cls: type[enum.StrEnum], **kw) -> sa.Enum:

@@ -8,8 +8,10 @@ from app.extensions import db
 from app.models.base import (
     CaseReviewAction,
     CaseReviewState,
+    DeclineReason,
     Deployment,
     MatchMark,
+    MatchState,
     NeedStatus,
     OrgKind,
     OrgSize,
@@ -197,11 +199,13 @@ class Need(TimestampMixin, SoftDeleteMixin, db.Model):
     budget_max: Mapped[int | None] = mapped_column(sa.BigInteger)
     deadline: Mapped[date | None]
     status: Mapped[NeedStatus] = mapped_column(enum_column(NeedStatus), default=NeedStatus.OPEN, index=True)
+    programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programmes.id", ondelete="SET NULL"), index=True)
 
     organization: Mapped[Organization] = relationship()
     industry: Mapped[Industry] = relationship()
     scenarios: Mapped[list[Scenario]] = relationship(secondary=need_scenarios, order_by=Scenario.position)
     matches: Mapped[list["Match"]] = relationship(back_populates="need", order_by="Match.rank")
+    programme = relationship("Programme")  # app.models.programmes imports this module
 
 
 class Match(db.Model):
@@ -218,6 +222,33 @@ class Match(db.Model):
     mark: Mapped[MatchMark | None] = mapped_column(enum_column(MatchMark))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     marked_at: Mapped[datetime | None]
+    state: Mapped[MatchState] = mapped_column(enum_column(MatchState), default=MatchState.SUGGESTED,
+                                              server_default=MatchState.SUGGESTED.value, index=True)
+    state_changed_at: Mapped[datetime | None]
 
     need: Mapped[Need] = relationship(back_populates="matches")
     solution: Mapped[Solution] = relationship()
+    events: Mapped[list["MatchEvent"]] = relationship(back_populates="match", order_by="MatchEvent.id",
+                                                      cascade="all, delete-orphan")
+
+    @property
+    def why(self) -> str:
+        """Why it matched: the matcher's first reason line."""
+        return self.reasons[0] if self.reasons else ""
+
+
+class MatchEvent(db.Model):
+    """One step of a match's lifecycle: who moved it, when, from which state to which, and why."""
+
+    __tablename__ = "match_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(sa.ForeignKey("matches.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    from_state: Mapped[MatchState] = mapped_column(enum_column(MatchState, name="match_event_from"))
+    to_state: Mapped[MatchState] = mapped_column(enum_column(MatchState, name="match_event_to"))
+    reason: Mapped[DeclineReason | None] = mapped_column(enum_column(DeclineReason))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    match: Mapped[Match] = relationship(back_populates="events")
+    user = relationship("User")  # app.models.accounts imports this module

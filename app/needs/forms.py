@@ -5,8 +5,8 @@ from wtforms import BooleanField, DateField, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.models import MatchMark
-from app.webforms import CatalogForm, FilterForm, enum_choices, industry_choices, industry_field, money_field, \
-    scenarios_field
+from app.webforms import CatalogForm, FilterForm, choices, enum_choices, industry_choices, industry_field, \
+    money_field, scenarios_field
 
 
 class NeedFilterForm(FilterForm):
@@ -29,14 +29,22 @@ class NeedForm(CatalogForm):
     budget_min = money_field(_l("Budget from (CNY)"))
     budget_max = money_field(_l("Budget up to (CNY)"))
     deadline = DateField(_l("Deadline"), validators=[Optional()])
+    # Any slug passes the shape check: the needs service decides who may post into which programme.
+    programme = SelectField(_l("Chain-Net programme (optional)"), choices=[], validate_choice=False)
     submit = SubmitField(_l("Save"))
     check = SubmitField(_l("Check my need"))
+
+    def offer_programmes(self, programmes, current=None) -> "NeedForm":
+        """Offer the programmes the user takes part in (and the need's current one)."""
+        offered = {p.slug: p.name for p in [*programmes, *([current] if current else [])]}
+        self.programme.choices = choices(offered.items(), blank=_l("None"))
+        return self
 
     def service_data(self) -> dict:
         """Return the need fields as the needs service takes them."""
         data = {name: self[name].data for name in ("title", "description", "industry", "scenarios", "budget_min",
                                                    "budget_max", "deadline")}
-        return {**data, "region": self.region.data or ""}
+        return {**data, "region": self.region.data or "", "programme": self.programme.data or None}
 
     def assist_data(self) -> dict:
         """Return what the intake assistant reads (the form may be half filled in)."""

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from app.models import MatchMark, Need, NeedStatus
 from app.needs import bp
 from app.needs.forms import MarkForm, NeedFilterForm, NeedForm, NewNeedForm
-from app.services import directory, intake, matching, needs
+from app.services import directory, intake, matching, needs, programmes
 from app.webforms import enum_or_none, fill_form, label, page_number, run_service
 
 __all__ = ["bp"]
@@ -34,7 +34,9 @@ def mine():
 @login_required
 def new():
     """Post a need, published at once or saved as a draft; "Check my need" runs the intake assistant."""
-    form = NewNeedForm()
+    form = NewNeedForm().offer_programmes(programmes.postable_programmes(current_user))
+    if not form.is_submitted():
+        form.programme.data = request.args.get("programme", "")
     checking = form.is_submitted() and form.check.data
     need = not checking and form.validate_on_submit() and run_service(
         form, needs.post_need, current_user, publish=not form.save_draft.data,
@@ -72,7 +74,7 @@ def detail(slug: str):
 def edit(slug: str):
     """Edit a need (closed needs must be reopened first); "Check my need" runs the intake assistant."""
     need = directory.editable(current_user, Need, slug)
-    form = NeedForm()
+    form = NeedForm().offer_programmes(programmes.postable_programmes(current_user), need.programme)
     if not form.is_submitted():
         fill_form(form, need)
     elif not form.check.data and form.validate() and run_service(form, needs.update_need, current_user, need,

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.indexing import MODELS, get_indexer
-from app.models import Industry, Match, Need, NeedStatus, Solution, User, utcnow
+from app.models import Industry, Match, MatchState, Need, NeedStatus, Solution, User, utcnow
 from matching import METHODS, Query, Result
 from matching.metrics import summarise
 from matching.track_record import simulate_outcomes, track_records
@@ -50,7 +50,7 @@ def cli_results(results: list[Result]) -> list[dict]:
 
 
 def refresh_matches(need: Need) -> list[Match]:
-    """Recompute and store a need's matches, keeping the owner's marks."""
+    """Recompute and store a need's matches, keeping those marked or already under way."""
     results = match_need_results(need)
     existing = {m.solution_id: m for m in need.matches}
     keep = set()
@@ -61,13 +61,19 @@ def refresh_matches(need: Need) -> list[Match]:
         keep.add(result.id)
     for solution_id, match in existing.items():
         if solution_id not in keep:
-            if match.mark is None:
+            if match.mark is None and match.state == MatchState.SUGGESTED:
                 db.session.delete(match)
             else:
-                match.rank = MATCHES_SHOWN + 1  # marked earlier: kept, shown after the current list
+                match.rank = MATCHES_SHOWN + 1  # marked or under way: kept, shown after the current list
     db.session.commit()
     db.session.refresh(need)
     return need.matches
+
+
+def open_needs() -> list[Need]:
+    """Every open or matched need, oldest first."""
+    return db.session.scalars(sa.select(Need).where(Need.status.in_([NeedStatus.OPEN, NeedStatus.MATCHED]),
+                                                    Need.deleted_at.is_(None)).order_by(Need.id)).all()
 
 
 def matches_for(actor: User | None, need: Need) -> list[Match]:

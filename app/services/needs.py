@@ -1,4 +1,4 @@
-"""Needs: post, edit, publish, close; owners mark their matches."""
+"""Needs: post, edit, publish, close; owners triage their matches."""
 from datetime import date
 
 from flask_babel import gettext as _
@@ -9,8 +9,10 @@ from app.models import Match, MatchMark, Need, NeedStatus, OrgKind, User, utcnow
 from app.services.intake import duplicates_of
 from app.services.common import assign, audit, check_range, commit, enqueue_index, unique_slug
 from app.services.permissions import can_edit_need, require, require_org_member
+from app.services.programmes import programme_for_need
 
-NEED_FIELDS = ("title", "description", "industry", "scenarios", "region", "budget_min", "budget_max", "deadline")
+NEED_FIELDS = ("title", "description", "industry", "scenarios", "region", "budget_min", "budget_max", "deadline",
+               "programme")
 
 
 def _check(data: dict) -> None:
@@ -28,6 +30,7 @@ def post_need(actor: User, *, publish: bool = True, allow_duplicate: bool = True
     """
     org = require_org_member(actor, OrgKind.ENTERPRISE)
     _check(data)
+    data["programme"] = programme_for_need(org.id, data.get("programme"), None)
     if not allow_duplicate:
         same = duplicates_of(actor, data.get("title") or "", data.get("description") or "")
         if same:
@@ -52,6 +55,8 @@ def update_need(actor: User, need: Need, **data) -> Need:
     unchanged_deadline = data.get("deadline") == need.deadline  # a passed deadline may stay as it was
     _check({**{k: getattr(need, k) for k in ("budget_min", "budget_max")}, **data,
             **({"deadline": None} if unchanged_deadline else {})})
+    if "programme" in data:
+        data["programme"] = programme_for_need(need.organization_id, data["programme"], need.programme)
     changes = assign(need, {k: v for k, v in data.items() if k in NEED_FIELDS})
     if changes:
         audit(actor, "update", "need", need.id, changes)
@@ -95,7 +100,7 @@ def delete_need(actor: User, need: Need) -> None:
 
 
 def mark_match(actor: User, match: Match, mark: MatchMark | None) -> Match:
-    """Let the need's owner mark a match as interesting, contacted or not relevant."""
+    """Let the need's owner triage a match: interesting or not relevant (contact: services.lifecycle)."""
     require(can_edit_need(actor, match.need))
     match.mark, match.marked_at = mark, utcnow()
     audit(actor, "mark", "match", match.id, {"mark": mark.value if mark else None})

@@ -2,7 +2,9 @@
 from flask_babel import gettext as _
 
 from app.errors import PermissionDenied
-from app.models import CaseStudy, Need, Organization, OrgKind, Product, Solution, User, UserRole
+from app.models import CaseStudy, Match, Need, Organization, OrgKind, Product, Programme, Solution, User, UserRole
+
+ENTERPRISE_SIDE, PROVIDER_SIDE = "enterprise", "provider"
 
 
 def is_official(user: User | None) -> bool:
@@ -44,6 +46,47 @@ def can_edit_case(user: User | None, case: CaseStudy) -> bool:
 def can_view_case(user: User | None, case: CaseStudy) -> bool:
     """Cases never published are visible to their provider and officials only."""
     return case.is_public or can_edit_offer(user, case)
+
+
+def match_sides(user: User | None, match: Match) -> set[str]:
+    """The sides of a match the user acts for: the need's enterprise, the solution's provider (or neither)."""
+    sides = set()
+    if belongs_to(user, match.need.organization_id):
+        sides.add(ENTERPRISE_SIDE)
+    if belongs_to(user, match.solution.provider_id):
+        sides.add(PROVIDER_SIDE)
+    return sides
+
+
+def can_view_match(user: User | None, match: Match) -> bool:
+    """A match's follow-up (state, history) is for its two sides and officials."""
+    return bool(match_sides(user, match)) or is_official(user)
+
+
+def can_start_programme(user: User | None) -> bool:
+    """Officials start programmes for any enterprise; enterprise members for their own."""
+    return is_official(user) or (user is not None and user.is_authenticated and user.organization is not None
+                                 and user.organization.kind == OrgKind.ENTERPRISE)
+
+
+def can_manage_programme(user: User | None, programme: Programme) -> bool:
+    """Officials and members of the leading enterprise manage a programme."""
+    return belongs_to(user, programme.lead_id) or is_official(user)
+
+
+def takes_part(organization_id: int | None, programme: Programme) -> bool:
+    """Whether the organisation leads the programme or is one of its members."""
+    return organization_id is not None and (
+        organization_id == programme.lead_id or any(m.organization_id == organization_id for m in programme.members))
+
+
+def in_programme(user: User | None, programme: Programme) -> bool:
+    """Whether the user's (live) organisation takes part in the programme."""
+    return belongs_to(user, getattr(user, "organization_id", None)) and takes_part(user.organization_id, programme)
+
+
+def can_view_programme(user: User | None, programme: Programme) -> bool:
+    return in_programme(user, programme) or is_official(user)
 
 
 def require(allowed: bool, message: str | None = None) -> None:

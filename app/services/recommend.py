@@ -10,7 +10,7 @@ from app.models import (
     CaseStudy,
     Industry,
     Match,
-    MatchMark,
+    MatchState,
     Need,
     NeedStatus,
     OrgKind,
@@ -23,6 +23,8 @@ from app.services.directory import published_cases
 from app.services.permissions import require_org_member
 from matching import Query
 
+# A match that reached one of these states was contacted (declined ones may not have been).
+CONTACTED_STATES = (MatchState.CONTACTED, MatchState.IN_DISCUSSION, MatchState.AGREED, MatchState.DELIVERED)
 # Which of the matcher's reasons best says why, in order of preference.
 _WHY = ("Backed by", "Scenario:", "Answers:", "Serves the industry", "Close in meaning")
 
@@ -69,7 +71,7 @@ def also_contacted(org_id: int, industry_ids: set[int], limit: int = 5) -> list[
     rows = db.session.execute(
         sa.select(Match.solution_id, contacted, sa.func.min(Industry.name))
         .join(Need, Match.need_id == Need.id).join(Industry, Need.industry_id == Industry.id)
-        .where(Match.mark == MatchMark.CONTACTED, Need.organization_id != org_id, Need.industry_id.in_(industry_ids))
+        .where(Match.state.in_(CONTACTED_STATES), Need.organization_id != org_id, Need.industry_id.in_(industry_ids))
         .group_by(Match.solution_id).order_by(contacted.desc()).limit(limit)).all()
     solutions = {s.id: s for s in db.session.scalars(sa.select(Solution).where(
         Solution.id.in_([r[0] for r in rows]), Solution.deleted_at.is_(None)))}

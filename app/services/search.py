@@ -194,7 +194,7 @@ def check_saved_searches(now: datetime | None = None) -> int:
         since = saved.last_checked_at.isoformat()
         fresh = [h for h in _load(response.hits) if getattr(h.record, "created_at", now).isoformat() > since]
         for result in fresh:
-            _notify(saved.user, _("New result for your saved search “%(name)s”: %(title)s",
+            notify(saved.user, _("New result for your saved search “%(name)s”: %(title)s",
                                   name=saved.name, title=result.hit.title), f"/search?{saved.query}")
             sent += 1
         saved.last_checked_at = now
@@ -202,7 +202,8 @@ def check_saved_searches(now: datetime | None = None) -> int:
     return sent
 
 
-def _notify(user: User, message: str, url: str) -> None:
+def notify(user: User, message: str, url: str) -> None:
+    """Tell a user something in-app, and by mail when mail is configured."""
     db.session.add(Notification(user_id=user.id, message=message, url=url))
     send_mail(user.email, _("ChainMatch notification"), f"{message}\n{url}")
 

@@ -39,12 +39,14 @@ PROTECTED_PAGES = [
     "/cases/review", "/admin/audit", "/cases/{case}/review", "/catalog/manage", "/catalog/manage/standards",
     "/catalog/manage/scenarios/new", "/catalog/manage/scenarios/quality-inspection/edit",
     "/catalog/manage/categories/edge-ai-computer/merge", "/catalog/history",
+    "/cases/review", "/admin/audit", "/admin/dashboard", "/matches", "/programmes", "/programmes/new",
 ]
 PROTECTED_ACTIONS = [
     "/needs/{need}/close", "/needs/{draft}/publish", "/needs/{need}/reopen", "/needs/{need}/matches/1/mark",
     "/solutions/{solution}/delete", "/products/{product}/delete", "/cases/{case}/publish", "/profile/password",
     "/cases/{case}/assign", "/cases/{case}/score", "/cases/{case}/decide", "/cases/{case}/exemplary",
     "/catalog/manage/scenarios/quality-inspection/retire", "/catalog/manage/scenarios/quality-inspection/merge",
+    "/matches/1/advance",
 ]
 ROLE_PAGES = [
     ("enterprise", "/profile", 200), ("enterprise", "/needs/mine", 200), ("enterprise", "/needs/new", 200),
@@ -75,6 +77,11 @@ ROLE_PAGES = [
     ("official", "/needs/{draft}", 200), ("official", "/solutions/{solution}/edit", 200),
     ("official", "/admin/audit", 403),
     ("admin", "/admin/audit", 200), ("admin", "/cases/review", 200), ("admin", "/catalog/manage/categories", 200),
+    ("admin", "/admin/audit", 200), ("admin", "/cases/review", 200),
+    ("enterprise", "/admin/dashboard", 403), ("provider", "/admin/dashboard", 403), ("official", "/admin/dashboard", 200),
+    ("admin", "/admin/dashboard", 200), ("enterprise", "/matches", 200), ("provider", "/matches", 200),
+    ("enterprise", "/programmes", 200), ("provider", "/programmes", 200), ("official", "/programmes", 200),
+    ("enterprise", "/programmes/new", 200), ("official", "/programmes/new", 200), ("provider", "/programmes/new", 403),
 ]
 
 

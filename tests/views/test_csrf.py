@@ -72,3 +72,12 @@ def test_officials_actions_without_a_token_are_refused(client, official, case, d
     db.session.refresh(case)
     assert len(case.events) == 1
     assert db.session.scalar(sa.select(Scenario.retired_at).where(Scenario.slug == "quality-inspection")) is None
+
+def test_moving_a_match_without_a_token_is_refused(client, enterprise, match, db):
+    _login(client, enterprise)
+    page = client.get(f"/matches/{match.id}").get_data(as_text=True)
+    assert page.count('<form method="post"') == page.count('name="csrf_token"') >= 2  # sign out + next step
+    response = client.post(f"/matches/{match.id}/advance", data={"state": "contacted"})
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert match.state == "suggested" and match.events == []

@@ -125,9 +125,9 @@ def test_need_page_lists_matches_with_reasons_and_owner_marks_them(client, auth,
     auth.login(enterprise)
     page = client.get(f"/needs/{match.need.slug}").get_data(as_text=True)
     assert f"/matches/{match.id}/mark" in page
-    response = client.post(f"/needs/{match.need.slug}/matches/{match.id}/mark", data={"mark": "contacted"})
+    response = client.post(f"/needs/{match.need.slug}/matches/{match.id}/mark", data={"mark": "interesting"})
     assert response.status_code == 302
-    assert db.session.get(Match, match.id).mark == MatchMark.CONTACTED
+    assert db.session.get(Match, match.id).mark == MatchMark.INTERESTING
 
 
 def test_others_cannot_mark_a_match(client, auth, match, provider, db):

@@ -1,9 +1,9 @@
 """Recommendation pages: enterprise and provider dashboards, industry highlights; each says why."""
 import pytest
 
-from app.models import MatchMark, UserRole
+from app.models import MatchState, UserRole
 from app.services import matching
-from app.services.needs import mark_match
+from app.services.lifecycle import advance_match
 from app.services.offers import create_solution, delete_solution
 from tests.views.conftest import post_need
 
@@ -21,7 +21,7 @@ def test_enterprises_like_yours_also_contacted(client, auth, make_user, enterpri
     other = make_user(UserRole.ENTERPRISE)
     their_need = post_need(other, title="Scratches on our strip coils")
     contacted = next(m for m in matching.refresh_matches(their_need) if m.solution_id == solution.id)
-    mark_match(other, contacted, MatchMark.CONTACTED)
+    advance_match(other, contacted, MatchState.CONTACTED)
     post_need(enterprise, title="Pits and scratches on cold strip")
     auth.login(enterprise)
     page = client.get("/dashboard").get_data(as_text=True)

@@ -1,0 +1,91 @@
+"""programmes views: the programmes list, a programme with members and progress, batch matching, consortium."""
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app.programmes import bp
+from app.programmes.forms import MemberForm, ProgrammeForm
+from app.services import permissions as perm
+from app.services import programmes
+from app.webforms import run_service
+
+__all__ = ["bp"]
+
+
+@bp.get("/programmes")
+@login_required
+def index():
+    """List the programmes the signed-in user takes part in (officials: all)."""
+    return render_template("programmes/index.html", items=programmes.visible_programmes(current_user))
+
+
+@bp.route("/programmes/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Start a programme (officials name the leading enterprise; an enterprise member leads with their own)."""
+    perm.require(perm.can_start_programme(current_user))
+    form = ProgrammeForm(official=perm.is_official(current_user))
+    programme = form.validate_on_submit() and run_service(form, programmes.create_programme, current_user,
+                                                          **form.service_data())
+    if programme:
+        flash(_("The programme has started."), "success")
+        return redirect(url_for("programmes.detail", slug=programme.slug))
+    return render_template("form_page.html", form=form, title=_l("Start a Chain-Net programme"))
+
+
+@bp.get("/programmes/<slug>")
+@login_required
+def detail(slug: str):
+    """Show a programme: lead, members with their progress, needs."""
+    return _detail_page(programmes.get_programme(current_user, slug), MemberForm())
+
+
+def _detail_page(programme, member_form: MemberForm):
+    return render_template("programmes/detail.html", programme=programme, member_form=member_form,
+                           needs=programmes.live_needs(programme),
+                           progress=programmes.progress(current_user, programme))
+
+
+@bp.post("/programmes/<slug>/members")
+@login_required
+def add_member(slug: str):
+    """Add an enterprise of the supply chain at a tier."""
+    programme = programmes.get_programme(current_user, slug)
+    form = MemberForm()
+    member = form.validate() and run_service(form, programmes.add_member, current_user, programme,
+                                             form.organization.data, form.tier.data)
+    if member:
+        flash(_("%(name)s has joined the programme.", name=member.organization.name), "success")
+        return redirect(url_for("programmes.detail", slug=slug))
+    return _detail_page(programme, form), 422
+
+
+@bp.post("/programmes/<slug>/members/<org_slug>/remove")
+@login_required
+def remove_member(slug: str, org_slug: str):
+    """Remove a member; its needs stay posted, outside the programme."""
+    programme = programmes.get_programme(current_user, slug)
+    if run_service(None, programmes.remove_member, current_user, programme, org_slug):
+        flash(_("The member has left the programme."), "success")
+    return redirect(url_for("programmes.detail", slug=slug))
+
+
+@bp.post("/programmes/<slug>/match")
+@login_required
+def match(slug: str):
+    """Recompute the matches of every open need of the programme."""
+    programme = programmes.get_programme(current_user, slug)
+    count = run_service(None, programmes.match_programme, current_user, programme)
+    if count is not None:
+        flash(_("Matched %(n)d open need(s).", n=count), "success")
+    return redirect(url_for("programmes.consortium", slug=slug))
+
+
+@bp.get("/programmes/<slug>/consortium")
+@login_required
+def consortium(slug: str):
+    """Providers ranked by how many members' needs they cover, and the smallest set covering the most."""
+    programme = programmes.get_programme(current_user, slug)
+    return render_template("programmes/consortium.html", programme=programme,
+                           result=programmes.consortium(current_user, programme))
