@@ -12,7 +12,9 @@ from app.cases.views import bp as cases_bp
 from app.catalog.views import bp as catalog_bp
 from app.config import Config, instance_defaults
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.guidelines.views import bp as guidelines_bp
 from app.needs.views import bp as needs_bp
+from app.pilots.views import bp as pilots_bp
 from app.providers.views import bp as providers_bp
 from app.search.views import bp as search_bp
 
@@ -49,6 +51,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(cases_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(pilots_bp)
+    app.register_blueprint(guidelines_bp)
     cli.init_app(app)
     return app
 

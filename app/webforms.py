@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 
 from app.errors import ChainMatchError, NotFound, PermissionDenied
 from app.extensions import db
-from app.models import CaseReviewState, Deployment, MatchMark, NeedStatus, OrgSize
+from app.models import CaseReviewState, Deployment, GuidelineState, MatchMark, NeedStatus, OrgSize, ProposalState
 from app.services import directory
 
 LABELS = {
@@ -25,6 +25,10 @@ LABELS = {
     OrgSize.SMALL: _l("Small"), OrgSize.MEDIUM: _l("Medium"), OrgSize.LARGE: _l("Large"),
     MatchMark.INTERESTING: _l("Interesting"), MatchMark.CONTACTED: _l("Contacted"),
     MatchMark.NOT_RELEVANT: _l("Not relevant"),
+    ProposalState.SUBMITTED: _l("Submitted"), ProposalState.SHORTLISTED: _l("Shortlisted"),
+    ProposalState.SELECTED: _l("Selected"), ProposalState.DECLINED: _l("Declined"),
+    GuidelineState.DRAFT: _l("Draft"), GuidelineState.IN_REVIEW: _l("In review"),
+    GuidelineState.PUBLISHED: _l("Published"), GuidelineState.SUPERSEDED: _l("Superseded"),
 }
 
 

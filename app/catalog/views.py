@@ -3,7 +3,7 @@ from flask import render_template, request
 
 from app.catalog import bp
 from app.catalog.forms import StandardsFilterForm
-from app.services import directory, recommend
+from app.services import directory, guidelines, recommend
 from app.webforms import page_number
 
 __all__ = ["bp"]
@@ -20,7 +20,8 @@ def industry(slug: str):
     """Show an industry's resource pool: scenarios, products, suppliers, standards, exemplary cases."""
     item = directory.industry(slug)
     return render_template("catalog/industry.html", industry=item, pool=directory.industry_pool(item, page_number()),
-                           highlights=recommend.industry_highlights(item))
+                           highlights=recommend.industry_highlights(item),
+                           guideline=guidelines.latest_published(item))
 
 
 @bp.get("/scenarios/<slug>")

@@ -3,19 +3,24 @@ from app.models.accounts import Notification, PasswordResetToken, SavedSearch, U
 from app.models.base import (
     CaseReviewState,
     Deployment,
+    GuidelineState,
     MatchMark,
     NeedStatus,
     OrgKind,
     OrgSize,
+    PilotVisibility,
+    ProposalState,
     UserRole,
     utcnow,
 )
 from app.models.catalog import Industry, ProductCategory, Scenario, Standard
+from app.models.guidelines import Guideline
 from app.models.market import CaseStudy, Match, Need, Organization, Product, Solution
 from app.models.ops import AuditLog, OutboxEvent
+from app.models.pilots import OpenScenario, Proposal, ProposalMessage
 
 __all__ = [
-    "AuditLog", "CaseReviewState", "CaseStudy", "Deployment", "Industry", "Match", "MatchMark",
-    "Need", "NeedStatus", "Notification", "OrgKind", "OrgSize", "Organization", "OutboxEvent", "PasswordResetToken",
-    "Product", "ProductCategory", "SavedSearch", "Scenario", "Solution", "Standard", "User", "UserRole", "utcnow",
+    "AuditLog", "CaseReviewState", "CaseStudy", "Deployment", "Guideline", "GuidelineState", "Industry", "Match",
+    "MatchMark", "Need", "NeedStatus", "Notification", "OpenScenario", "OrgKind", "OrgSize", "Organization",
+    "OutboxEvent", "PasswordResetToken", "PilotVisibility", "Proposal", "ProposalMessage", "ProposalState", "Product", "ProductCategory", "SavedSearch", "Scenario", "Solution", "Standard", "User", "UserRole", "utcnow",
 ]

@@ -2,7 +2,19 @@
 from flask_babel import gettext as _
 
 from app.errors import PermissionDenied
-from app.models import CaseStudy, Need, Organization, OrgKind, Product, Solution, User, UserRole
+from app.models import (
+    CaseStudy,
+    Need,
+    OpenScenario,
+    Organization,
+    OrgKind,
+    PilotVisibility,
+    Product,
+    Proposal,
+    Solution,
+    User,
+    UserRole,
+)
 
 
 def is_official(user: User | None) -> bool:
@@ -39,6 +51,22 @@ def can_edit_offer(user: User | None, record: Solution | Product | CaseStudy | O
 def can_view_case(user: User | None, case: CaseStudy) -> bool:
     """Unpublished cases are visible to their provider and officials only."""
     return case.is_published or can_edit_offer(user, case)
+
+
+def owns_open_scenario(user: User | None, scenario: OpenScenario) -> bool:
+    """Members of the enterprise that opened the scenario run it (score, shortlist, select)."""
+    return belongs_to(user, scenario.organization_id)
+
+
+def can_view_open_scenario(user: User | None, scenario: OpenScenario) -> bool:
+    """Public scenarios are for everyone; invited ones for the owner, the invited providers and officials."""
+    return (scenario.visibility == PilotVisibility.PUBLIC or owns_open_scenario(user, scenario) or is_official(user)
+            or any(belongs_to(user, org.id) for org in scenario.invitees))
+
+
+def can_view_proposal(user: User | None, proposal: Proposal) -> bool:
+    """Proposals are private to the submitting provider and the scenario owner, officials included out."""
+    return belongs_to(user, proposal.provider_id) or owns_open_scenario(user, proposal.open_scenario)
 
 
 def require(allowed: bool, message: str | None = None) -> None:
