@@ -86,7 +86,8 @@ def test_proposal_page_is_private(client, auth, make_user, proposal, scenario, w
 def test_owner_compares_scores_and_selects(client, auth, enterprise, provider, proposal, scenario, db):
     auth.login(enterprise)
     page = client.get(_url(scenario)).get_data(as_text=True)
-    assert "Proposals side by side" in page and provider.organization.name in page and "History" in page
+    assert "Proposals side by side" in page and "History" in page
+    assert f"submitted a proposal · {provider.organization.name}" in page
     response = client.post(_url(scenario, proposal, "/score"), data={"c0": "5", "c1": "2"}, follow_redirects=True)
     assert "The scores are saved." in response.get_data(as_text=True) and "4.10" in response.get_data(as_text=True)
     response = client.post(_url(scenario, proposal, "/score"), data={"c0": "7", "c1": "2"}, follow_redirects=True)
