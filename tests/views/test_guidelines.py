@@ -33,6 +33,7 @@ def test_official_writes_reviews_and_publishes(client, auth, official):
     page = client.get("/guidelines/steel").get_data(as_text=True)
     assert "Steel runs hot and continuous." in page and "Strip" in page
     assert 'href="/guidelines/steel"' in client.get("/industries/steel").get_data(as_text=True)
+    assert "version 1, published" in client.get("/guidelines").get_data(as_text=True)
 
 
 def test_publishing_a_draft_straight_away_is_refused_with_a_message(client, auth, official):
