@@ -67,8 +67,8 @@ def edit(industry: str, version: int):
                                          **form.service_data()):
         flash(_("The guideline is saved."), "success")
         return redirect(url_for("guidelines.version", industry=industry, version=version))
-    return render_template("form_page.html", form=form,
-                           title=_l("Application guideline: %(i)s, version %(n)d", i=guideline.industry.name, n=version))
+    title = _l("Application guideline: %(i)s, version %(n)d", i=guideline.industry.name, n=version)
+    return render_template("form_page.html", form=form, title=title)
 
 
 @bp.post("/guidelines/<industry>/v<int:version>/<any(submit, return, publish):action>")

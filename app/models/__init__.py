@@ -22,5 +22,6 @@ from app.models.pilots import OpenScenario, Proposal, ProposalMessage
 __all__ = [
     "AuditLog", "CaseReviewState", "CaseStudy", "Deployment", "Guideline", "GuidelineState", "Industry", "Match",
     "MatchMark", "Need", "NeedStatus", "Notification", "OpenScenario", "OrgKind", "OrgSize", "Organization",
-    "OutboxEvent", "PasswordResetToken", "PilotVisibility", "Proposal", "ProposalMessage", "ProposalState", "Product", "ProductCategory", "SavedSearch", "Scenario", "Solution", "Standard", "User", "UserRole", "utcnow",
+    "OutboxEvent", "PasswordResetToken", "PilotVisibility", "Product", "ProductCategory", "Proposal",
+    "ProposalMessage", "ProposalState", "SavedSearch", "Scenario", "Solution", "Standard", "User", "UserRole", "utcnow",
 ]

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.models import PilotVisibility
 from app.services import pilots
-from app.webforms import CatalogForm, choices, industry_field, money_field, scenarios_field
+from app.webforms import CatalogForm, choices, industry_field, scenarios_field
 
 _CRITERION = re.compile(r"^\s*(?P<name>.+?)\s*[:：]\s*(?P<weight>\d{1,3})\s*$")
 
@@ -39,8 +39,9 @@ class OpenScenarioForm(CatalogForm):
     deadline = DateField(_l("Deadline for proposals"), validators=[DataRequired()])
     industry = industry_field(_l("Industry"))
     scenarios = scenarios_field(_l("Application scenarios (optional)"))
-    visibility = SelectField(_l("Who may propose"), choices=[(PilotVisibility.PUBLIC.value, _l("Every provider")),
-                                                             (PilotVisibility.INVITED.value, _l("Invited providers only"))])
+    visibility = SelectField(_l("Who may propose"),
+                             choices=[(PilotVisibility.PUBLIC.value, _l("Every provider")),
+                                      (PilotVisibility.INVITED.value, _l("Invited providers only"))])
     invitees = SelectMultipleField(_l("Invited providers"), choices=[],
                                    description=_l("Only for invitation-only scenarios."))
     submit = SubmitField(_l("Open the scenario"))
@@ -59,14 +60,13 @@ class ProposalForm(FlaskForm):
     approach = TextAreaField(_l("Approach"), validators=[DataRequired(), Length(max=20000)])
     team = TextAreaField(_l("Team"), validators=[DataRequired(), Length(max=5000)])
     timeline = TextAreaField(_l("Timeline"), validators=[DataRequired(), Length(max=5000)])
-    price = money_field(_l("Price (CNY)"))
+    price = IntegerField(_l("Price (CNY)"), validators=[InputRequired(), NumberRange(min=0)])
     cases = SelectMultipleField(_l("Reference cases"), coerce=int, choices=[],
                                 description=_l("From your organisation's published case studies."))
     submit = SubmitField(_l("Submit the proposal"))
 
     def __init__(self, cases, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.price.validators = [InputRequired(), NumberRange(min=0)]
         self.cases.choices = [(c.id, c.title) for c in cases]
 
     def service_data(self) -> dict:

@@ -107,10 +107,13 @@ def _announce(scenario: OpenScenario) -> None:
 
 
 def recommended_providers(scenario: OpenScenario) -> list[tuple[int, str]]:
-    """Return (provider id, one-line reason) for the providers of the best-fitting solutions; [] if the index is down."""
+    """Return (provider id, one-line reason) for the providers of the best-fitting solutions.
+
+    An index that is down gives no recommendations; it never blocks opening a scenario.
+    """
     try:
         results = match_text_results(f"{scenario.title}. {scenario.problem}", scenario.industry.slug, limit=20)
-    except Exception:  # the matcher being down must never block opening a scenario
+    except Exception:
         log.warning("recommendations for open scenario %s unavailable", scenario.id, exc_info=True)
         return []
     picked: dict[int, str] = {}
@@ -138,7 +141,8 @@ def get_open_scenario(actor: User | None, slug: str) -> OpenScenario:
 
 def list_open_scenarios(actor: User | None) -> list[OpenScenario]:
     """Return the scenarios the actor may see, those still taking proposals first, newest first."""
-    rows = db.session.scalars(sa.select(OpenScenario).order_by(OpenScenario.deadline.desc(), OpenScenario.id.desc()))
+    rows = db.session.scalars(sa.select(OpenScenario)
+                              .order_by(OpenScenario.deadline.desc(), OpenScenario.id.desc()))
     visible = [s for s in rows if can_view_open_scenario(actor, s)]
     return sorted(visible, key=lambda s: not s.accepts_proposals)
 
