@@ -16,6 +16,8 @@ from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.matches.views import bp as matches_bp
 from app.needs.views import bp as needs_bp
 from app.programmes.views import bp as programmes_bp
+from app.guidelines.views import bp as guidelines_bp
+from app.pilots.views import bp as pilots_bp
 from app.providers.views import bp as providers_bp
 from app.search.views import bp as search_bp
 
@@ -55,6 +57,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(campaigns_bp)
     app.register_blueprint(matches_bp)
     app.register_blueprint(programmes_bp)
+    app.register_blueprint(pilots_bp)
+    app.register_blueprint(guidelines_bp)
     cli.init_app(app)
     return app
 

@@ -3,8 +3,7 @@ import enum
 from urllib.parse import urlsplit
 
 from flask import flash, request
-from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, NumberRange, Optional
@@ -17,12 +16,14 @@ from app.models import (
     CaseReviewState,
     DeclineReason,
     Deployment,
+    GuidelineState,
     MatchMark,
     MatchState,
     MeetingOutcome,
     MeetingResponse,
     NeedStatus,
     OrgSize,
+    ProposalState,
     ReviewCriterion,
 )
 from app.services import directory
@@ -61,6 +62,10 @@ LABELS = {
     CaseReviewAction.PUBLISHED: _l("Published"), CaseReviewAction.UNPUBLISHED: _l("Unpublished"),
     CaseReviewAction.MARKED_EXEMPLARY: _l("Marked exemplary"),
     CaseReviewAction.UNMARKED_EXEMPLARY: _l("No longer exemplary"),
+    ProposalState.SUBMITTED: _l("Submitted"), ProposalState.SHORTLISTED: _l("Shortlisted"),
+    ProposalState.SELECTED: _l("Selected"), ProposalState.DECLINED: _l("Declined"),
+    GuidelineState.DRAFT: _l("Draft"), GuidelineState.IN_REVIEW: _l("In review"),
+    GuidelineState.PUBLISHED: _l("Published"), GuidelineState.SUPERSEDED: _l("Superseded"),
 }
 
 

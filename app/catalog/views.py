@@ -14,7 +14,7 @@ from app.catalog.forms import (
     StandardsFilterForm,
 )
 from app.models import ProductCategory, Scenario, Standard
-from app.services import curation, directory, recommend
+from app.services import curation, directory, guidelines, recommend
 from app.webforms import fill_form, page_number, run_service
 
 __all__ = ["bp"]
@@ -31,7 +31,8 @@ def industry(slug: str):
     """Show an industry's resource pool: scenarios, products, suppliers, standards, exemplary cases."""
     item = directory.industry(slug)
     return render_template("catalog/industry.html", industry=item, pool=directory.industry_pool(item, page_number()),
-                           highlights=recommend.industry_highlights(item))
+                           highlights=recommend.industry_highlights(item),
+                           guideline=guidelines.latest_published(item))
 
 
 @bp.get("/scenarios/<slug>")

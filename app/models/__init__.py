@@ -6,6 +6,7 @@ from app.models.base import (
     CaseReviewState,
     DeclineReason,
     Deployment,
+    GuidelineState,
     MatchMark,
     MatchState,
     MeetingOutcome,
@@ -13,21 +14,26 @@ from app.models.base import (
     NeedStatus,
     OrgKind,
     OrgSize,
+    PilotVisibility,
+    ProposalState,
     ReviewCriterion,
     UserRole,
     utcnow,
 )
 from app.models.campaigns import Campaign, CampaignMeeting, CampaignRegistration
 from app.models.catalog import Industry, ProductCategory, Scenario, Standard
+from app.models.guidelines import Guideline
 from app.models.market import CaseReviewEvent, CaseStudy, Match, MatchEvent, Need, Organization, Product, Solution
 from app.models.ops import AuditLog, OutboxEvent
+from app.models.pilots import OpenScenario, Proposal, ProposalMessage
 from app.models.programmes import Programme, ProgrammeMember
 
 __all__ = [
     "AuditLog", "Campaign", "CampaignMeeting", "CampaignRegistration", "CampaignStatus", "CaseReviewAction",
-    "CaseReviewEvent", "CaseReviewState", "CaseStudy", "DeclineReason", "Deployment", "Industry", "Match",
-    "MatchEvent", "MatchMark", "MatchState", "MeetingOutcome", "MeetingResponse", "Need", "NeedStatus",
-    "Notification", "OrgKind", "OrgSize", "Organization", "OutboxEvent", "PasswordResetToken", "Product",
-    "ProductCategory", "Programme", "ProgrammeMember", "ReviewCriterion", "SavedSearch", "Scenario",
-    "Solution", "Standard", "User", "UserRole", "utcnow",
+    "CaseReviewEvent", "CaseReviewState", "CaseStudy", "DeclineReason", "Deployment", "Guideline",
+    "GuidelineState", "Industry", "Match", "MatchEvent", "MatchMark", "MatchState", "MeetingOutcome",
+    "MeetingResponse", "Need", "NeedStatus", "Notification", "OpenScenario", "OrgKind", "OrgSize",
+    "Organization", "OutboxEvent", "PasswordResetToken", "PilotVisibility", "Product", "ProductCategory",
+    "Programme", "ProgrammeMember", "Proposal", "ProposalMessage", "ProposalState", "ReviewCriterion",
+    "SavedSearch", "Scenario", "Solution", "Standard", "User", "UserRole", "utcnow",
 ]

@@ -147,3 +147,22 @@ class SoftDeleteMixin:
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+class PilotVisibility(enum.StrEnum):
+    PUBLIC = "public"
+    INVITED = "invited"
+
+
+class ProposalState(enum.StrEnum):
+    SUBMITTED = "submitted"
+    SHORTLISTED = "shortlisted"
+    SELECTED = "selected"
+    DECLINED = "declined"
+
+
+class GuidelineState(enum.StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"

@@ -2,7 +2,21 @@
 from flask_babel import gettext as _
 
 from app.errors import PermissionDenied
-from app.models import CaseStudy, Match, Need, Organization, OrgKind, Product, Programme, Solution, User, UserRole
+from app.models import (
+    CaseStudy,
+    Match,
+    Need,
+    OpenScenario,
+    Organization,
+    OrgKind,
+    PilotVisibility,
+    Product,
+    Programme,
+    Proposal,
+    Solution,
+    User,
+    UserRole,
+)
 
 ENTERPRISE_SIDE, PROVIDER_SIDE = "enterprise", "provider"
 
@@ -87,6 +101,22 @@ def in_programme(user: User | None, programme: Programme) -> bool:
 
 def can_view_programme(user: User | None, programme: Programme) -> bool:
     return in_programme(user, programme) or is_official(user)
+
+
+def owns_open_scenario(user: User | None, scenario: OpenScenario) -> bool:
+    """Members of the enterprise that opened the scenario run it (score, shortlist, select)."""
+    return belongs_to(user, scenario.organization_id)
+
+
+def can_view_open_scenario(user: User | None, scenario: OpenScenario) -> bool:
+    """Public scenarios are for everyone; invited ones for the owner, the invited providers and officials."""
+    return (scenario.visibility == PilotVisibility.PUBLIC or owns_open_scenario(user, scenario) or is_official(user)
+            or any(belongs_to(user, org.id) for org in scenario.invitees))
+
+
+def can_view_proposal(user: User | None, proposal: Proposal) -> bool:
+    """Proposals are private to the submitting provider and the scenario owner, officials included out."""
+    return belongs_to(user, proposal.provider_id) or owns_open_scenario(user, proposal.open_scenario)
 
 
 def require(allowed: bool, message: str | None = None) -> None:

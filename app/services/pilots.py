@@ -1,0 +1,282 @@
+"""Open pilot scenarios: an enterprise opens one, providers propose, the owner compares, asks and selects.
+
+The selected proposal is the outcome (`OpenScenario.selected_proposal_id`); it enters the match
+lifecycle once that lands (the hook is `select_proposal`).
+"""
+import logging
+from datetime import date
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import gettext as _
+
+from app.errors import Conflict, InvalidState, NotFound, ValidationFailed
+from app.extensions import db
+from app.models import (
+    AuditLog,
+    CaseStudy,
+    Notification,
+    OpenScenario,
+    Organization,
+    OrgKind,
+    PilotVisibility,
+    Proposal,
+    ProposalMessage,
+    ProposalState,
+    User,
+    utcnow,
+)
+from app.services.common import assign, audit, commit, get_or_404, unique_slug
+from app.services.matching import match_text_results
+from app.services.permissions import (
+    can_view_open_scenario,
+    can_view_proposal,
+    owns_open_scenario,
+    require,
+    require_org_member,
+)
+
+log = logging.getLogger(__name__)
+SCENARIO_FIELDS = ("title", "problem", "site", "data_access", "industry", "scenarios", "deadline", "visibility")
+PROPOSAL_FIELDS = ("approach", "team", "timeline", "price")
+RECOMMENDED_PROVIDERS = 5
+MAX_SCORE = 5
+
+
+def _check_criteria(criteria: list[dict]) -> list[dict]:
+    """Return the criteria cleaned; names unique and non-empty, whole-number weights summing to 100."""
+    names = [str(c.get("name", "")).strip() for c in criteria]
+    if not criteria or any(not n for n in names) or len(set(names)) != len(names):
+        raise ValidationFailed(_("Name each criterion once."), field="criteria")
+    weights = [c.get("weight") for c in criteria]
+    if any(not isinstance(w, int) or w <= 0 for w in weights) or sum(weights) != 100:
+        raise ValidationFailed(_("The weights must be positive whole numbers that add up to 100."), field="criteria")
+    return [{"name": n, "weight": w} for n, w in zip(names, weights, strict=True)]
+
+
+def provider_organisations() -> list[Organization]:
+    """Return the live provider organisations, by name, for invitations."""
+    return db.session.scalars(sa.select(Organization).where(
+        Organization.kind == OrgKind.PROVIDER, Organization.deleted_at.is_(None)).order_by(Organization.name)).all()
+
+
+def _providers_by_slug(slugs: list[str]) -> list[Organization]:
+    found = {o.slug: o for o in db.session.scalars(sa.select(Organization).where(
+        Organization.slug.in_(slugs), Organization.kind == OrgKind.PROVIDER, Organization.deleted_at.is_(None)))}
+    missing = [s for s in slugs if s not in found]
+    if missing:
+        raise NotFound(_("Unknown provider: %(slugs)s", slugs=", ".join(missing)), field="invitees")
+    return [found[s] for s in dict.fromkeys(slugs)]
+
+
+def _member_of(actor: User | None, kind: OrgKind) -> Organization:
+    require(actor is not None and actor.is_authenticated)
+    return require_org_member(actor, kind)
+
+
+def open_scenario(actor: User, *, criteria: list[dict], invitees: list[str] = (), **data) -> OpenScenario:
+    """Open a pilot scenario for the acting user's enterprise and tell fitting (or invited) providers."""
+    org = _member_of(actor, OrgKind.ENTERPRISE)
+    if data.get("deadline") is None or data["deadline"] < date.today():
+        raise ValidationFailed(_("The deadline must not be in the past."), field="deadline")
+    if data.get("visibility") == PilotVisibility.INVITED and not invitees:
+        raise ValidationFailed(_("Invite at least one provider."), field="invitees")
+    scenario = OpenScenario(organization=org, author_id=actor.id, slug=unique_slug(OpenScenario, data["title"]),
+                            criteria=_check_criteria(criteria), invitees=_providers_by_slug(list(invitees)))
+    db.session.add(scenario)
+    changes = assign(scenario, {k: data.get(k) for k in SCENARIO_FIELDS})
+    db.session.flush()
+    audit(actor, "open", "open_scenario", scenario.id, {**changes, "criteria": scenario.criteria,
+                                                         "invitees": [o.slug for o in scenario.invitees]})
+    _announce(scenario)
+    commit()
+    return scenario
+
+
+def _announce(scenario: OpenScenario) -> None:
+    """Notify invited providers, or the providers whose solutions fit a public scenario best (with the reason)."""
+    url = url_for("pilots.detail", slug=scenario.slug, _external=True)
+    if scenario.visibility == PilotVisibility.INVITED:
+        for org in scenario.invitees:
+            _notify_org(org.id, _("You are invited to propose for the pilot scenario “%(title)s”.",
+                                  title=scenario.title), url)
+        return
+    for provider_id, reason in recommended_providers(scenario):
+        _notify_org(provider_id, _("A new pilot scenario fits your solutions: “%(title)s” — %(reason)s",
+                                   title=scenario.title, reason=reason)[:500], url)
+
+
+def recommended_providers(scenario: OpenScenario) -> list[tuple[int, str]]:
+    """Return (provider id, one-line reason) for the providers of the best-fitting solutions.
+
+    An index that is down gives no recommendations; it never blocks opening a scenario.
+    """
+    try:
+        results = match_text_results(f"{scenario.title}. {scenario.problem}", scenario.industry.slug, limit=20)
+    except Exception:
+        log.warning("recommendations for open scenario %s unavailable", scenario.id, exc_info=True)
+        return []
+    picked: dict[int, str] = {}
+    for result in results:
+        if result.provider is not None and result.provider not in picked and len(picked) < RECOMMENDED_PROVIDERS:
+            picked[result.provider] = (result.reason_lines() or [_("similar to your solution %(key)s",
+                                                                    key=result.key)])[0]
+    return list(picked.items())
+
+
+def _notify_org(organization_id: int, message: str, url: str) -> None:
+    """Add an in-app notification for every active member of an organisation."""
+    for user_id in db.session.scalars(sa.select(User.id).where(User.organization_id == organization_id,
+                                                               User.active.is_(True))):
+        db.session.add(Notification(user_id=user_id, message=message, url=url))
+
+
+def get_open_scenario(actor: User | None, slug: str) -> OpenScenario:
+    """Return an open scenario the actor may see; invitation-only ones count as missing for others."""
+    scenario = get_or_404(OpenScenario, slug, by="slug")
+    if not can_view_open_scenario(actor, scenario):
+        raise NotFound(_("This page does not exist."))
+    return scenario
+
+
+def list_open_scenarios(actor: User | None) -> list[OpenScenario]:
+    """Return the scenarios the actor may see, those still taking proposals first, newest first."""
+    rows = db.session.scalars(sa.select(OpenScenario)
+                              .order_by(OpenScenario.deadline.desc(), OpenScenario.id.desc()))
+    visible = [s for s in rows if can_view_open_scenario(actor, s)]
+    return sorted(visible, key=lambda s: not s.accepts_proposals)
+
+
+def get_proposal(actor: User | None, scenario: OpenScenario, proposal_id: int) -> Proposal:
+    """Return a proposal of the scenario that the actor may read (its provider or the owner); others get 404."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.open_scenario_id != scenario.id or not can_view_proposal(actor, proposal):
+        raise NotFound(_("This page does not exist."))
+    return proposal
+
+
+def visible_proposals(actor: User | None, scenario: OpenScenario) -> list[Proposal]:
+    """Return the proposals the actor may read: all of them for the owner, its own for a provider."""
+    return [p for p in scenario.proposals if can_view_proposal(actor, p)]
+
+
+def own_cases(actor: User) -> list[CaseStudy]:
+    """Return the published case studies of the actor's provider, to cite as references."""
+    return db.session.scalars(sa.select(CaseStudy).where(
+        CaseStudy.provider_id == actor.organization_id, CaseStudy.review_state == "published",
+        CaseStudy.deleted_at.is_(None)).order_by(CaseStudy.title)).all()
+
+
+def submit_proposal(actor: User, scenario: OpenScenario, *, cases: list[int] = (), **data) -> Proposal:
+    """Submit the acting provider's one proposal to a scenario before its deadline."""
+    org = _member_of(actor, OrgKind.PROVIDER)
+    require(can_view_open_scenario(actor, scenario))
+    if not scenario.accepts_proposals:
+        raise InvalidState(_("This scenario no longer takes proposals."))
+    if any(p.provider_id == org.id for p in scenario.proposals):
+        raise Conflict(_("Your organisation has already proposed for this scenario."))
+    allowed = {c.id: c for c in own_cases(actor)}
+    if any(c not in allowed for c in cases):
+        raise ValidationFailed(_("Choose reference cases from your own published case studies."), field="cases")
+    proposal = Proposal(open_scenario=scenario, provider=org, author_id=actor.id,
+                        cases=[allowed[c] for c in dict.fromkeys(cases)], **{k: data[k] for k in PROPOSAL_FIELDS})
+    db.session.add(proposal)
+    db.session.flush()
+    audit(actor, "propose", "open_scenario", scenario.id, {"proposal": proposal.id, "provider": org.slug})
+    _notify_org(scenario.organization_id, _("%(provider)s proposed for “%(title)s”.", provider=org.name,
+                                            title=scenario.title), _proposal_url(proposal))
+    commit()
+    return proposal
+
+
+def _proposal_url(proposal: Proposal) -> str:
+    return url_for("pilots.proposal", slug=proposal.open_scenario.slug, proposal_id=proposal.id, _external=True)
+
+
+def _require_owner_deciding(actor: User, proposal: Proposal) -> OpenScenario:
+    scenario = proposal.open_scenario
+    require(owns_open_scenario(actor, scenario))
+    if scenario.is_decided:
+        raise InvalidState(_("A proposal has already been selected for this scenario."))
+    return scenario
+
+
+def score_proposal(actor: User, proposal: Proposal, scores: dict[str, int]) -> Proposal:
+    """Record the owner's 0–5 score of a proposal on each criterion."""
+    scenario = _require_owner_deciding(actor, proposal)
+    names = {c["name"] for c in scenario.criteria}
+    if set(scores) != names or any(not isinstance(v, int) or not 0 <= v <= MAX_SCORE for v in scores.values()):
+        raise ValidationFailed(_("Score every criterion from 0 to 5."))
+    proposal.scores = dict(scores)
+    audit(actor, "score", "open_scenario", scenario.id, {"proposal": proposal.id, "scores": proposal.scores})
+    commit()
+    return proposal
+
+
+def shortlist_proposal(actor: User, proposal: Proposal) -> Proposal:
+    """Put a submitted proposal on the owner's shortlist."""
+    scenario = _require_owner_deciding(actor, proposal)
+    if proposal.state != ProposalState.SUBMITTED:
+        raise InvalidState(_("Only a submitted proposal can be shortlisted."))
+    proposal.state = ProposalState.SHORTLISTED
+    audit(actor, "shortlist", "open_scenario", scenario.id, {"proposal": proposal.id})
+    _notify_org(proposal.provider_id, _("Your proposal for “%(title)s” is shortlisted.", title=scenario.title),
+                _proposal_url(proposal))
+    commit()
+    return proposal
+
+
+def select_proposal(actor: User, proposal: Proposal) -> Proposal:
+    """Select a proposal as the outcome; every other one is declined and its provider told.
+
+    The selected proposal enters the match lifecycle once that lands (the lead wires it here).
+    """
+    scenario = _require_owner_deciding(actor, proposal)
+    now = utcnow()
+    proposal.state, scenario.selected_proposal_id, scenario.selected_at = ProposalState.SELECTED, proposal.id, now
+    _notify_org(proposal.provider_id, _("Your proposal for “%(title)s” is selected.", title=scenario.title),
+                _proposal_url(proposal))
+    for other in scenario.proposals:
+        if other is not proposal:
+            other.state = ProposalState.DECLINED
+            _notify_org(other.provider_id, _("Your proposal for “%(title)s” was not selected.",
+                                             title=scenario.title), _proposal_url(other))
+    audit(actor, "select", "open_scenario", scenario.id,
+          {"proposal": proposal.id, "declined": [p.id for p in scenario.proposals if p is not proposal]})
+    commit()
+    return proposal
+
+
+def post_message(actor: User, proposal: Proposal, body: str) -> ProposalMessage:
+    """Ask (owner) or answer (provider) in a proposal's thread; the other side is notified in-app."""
+    require(can_view_proposal(actor, proposal))
+    scenario = proposal.open_scenario
+    from_owner = owns_open_scenario(actor, scenario)
+    message = ProposalMessage(proposal=proposal, author_id=actor.id, from_owner=from_owner, body=body.strip())
+    if not message.body:
+        raise ValidationFailed(_("Write your question or answer."), field="body")
+    db.session.add(message)
+    db.session.flush()
+    audit(actor, "ask" if from_owner else "answer", "open_scenario", scenario.id,
+          {"proposal": proposal.id, "message": message.id})
+    other = proposal.provider_id if from_owner else scenario.organization_id
+    _notify_org(other, _("New message on the proposal for “%(title)s”.", title=scenario.title),
+                _proposal_url(proposal))
+    commit()
+    return message
+
+
+def history(actor: User | None, scenario: OpenScenario) -> list[tuple[AuditLog, User | None]]:
+    """Return every recorded step of a scenario (who, when, what), oldest first; the owner's view only."""
+    require(owns_open_scenario(actor, scenario))
+    entries = db.session.scalars(sa.select(AuditLog).where(AuditLog.entity == "open_scenario",
+                                                           AuditLog.entity_id == scenario.id)
+                                 .order_by(AuditLog.created_at, AuditLog.id)).all()
+    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_({e.user_id for e in entries})))}
+    return [(e, users.get(e.user_id)) for e in entries]
+
+
+def comparison(scenario: OpenScenario) -> list[tuple[Proposal, float | None]]:
+    """Return the proposals with their weighted totals, best first (unscored last)."""
+    rows = [(p, p.weighted_total(scenario.criteria)) for p in scenario.proposals]
+    return sorted(rows, key=lambda row: (row[1] is None, -(row[1] or 0), row[0].id))

@@ -1,0 +1,236 @@
+"""Open pilot scenarios: who may open, see and propose; privacy of proposals; deadline; scoring and selection."""
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+
+from app.config import Config
+from app.errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
+from app.extensions import db
+from app.models import Notification, OpenScenario, PilotVisibility, ProposalState, UserRole
+from app.indexing import get_indexer
+from app.services import accounts as accounts_service
+from app.services import cases as cases_service
+from app.services import offers as offers_service
+from app.services import pilots
+from app.services.permissions import can_view_proposal
+
+CRITERIA = [{"name": "Detection rate", "weight": 60}, {"name": "Cost", "weight": 40}]
+ROLES = ("anonymous", "owner", "other_enterprise", "provider", "official", "admin")
+
+
+def open_pilot(user, **overrides) -> OpenScenario:
+    data = dict(title="Inline inspection of hot strip in our Tangshan mill",
+                problem="Scale and scratches on strip at 20 m/s; we want defects found inline.",
+                site="Tangshan hot strip mill, line 2", data_access="Six months of labelled images.",
+                criteria=CRITERIA, deadline=date.today() + timedelta(days=30), industry="steel",
+                scenarios=["strip-surface-defect-detection"], visibility=PilotVisibility.PUBLIC)
+    return pilots.open_scenario(user, **{**data, **overrides})
+
+
+def propose(user, scenario, **overrides):
+    data = dict(approach="Line-scan cameras and a defect classifier at the edge.", team="Four engineers.",
+                timeline="Twelve weeks.", price=450_000, cases=[])
+    return pilots.submit_proposal(user, scenario, **{**data, **overrides})
+
+
+@pytest.fixture(autouse=True)
+def worker_indexing(monkeypatch):
+    """Leave indexing to the worker (no embedding of records); the matcher test below indexes what it needs."""
+    monkeypatch.setattr(Config, "INDEXING", "worker")
+    # Six users a test: argon2's cheapest settings (tests/services/test_accounts.py covers the real cost).
+    monkeypatch.setattr(accounts_service, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+
+
+@pytest.fixture
+def owner(make_user):
+    return make_user(UserRole.ENTERPRISE)
+
+
+@pytest.fixture
+def people(owner, make_user):
+    """One user per role; the provider has its own organisation."""
+    return {"anonymous": None, "owner": owner, "other_enterprise": make_user(UserRole.ENTERPRISE),
+            "provider": make_user(UserRole.PROVIDER), "official": make_user(UserRole.OFFICIAL),
+            "admin": make_user(UserRole.ADMIN)}
+
+
+@pytest.fixture
+def scenario(owner):
+    return open_pilot(owner)
+
+
+@pytest.fixture
+def proposer(make_user):
+    return make_user(UserRole.PROVIDER)
+
+
+@pytest.fixture
+def proposal(proposer, scenario):
+    return propose(proposer, scenario)
+
+
+def notes(user) -> list[str]:
+    return db.session.scalars(sa.select(Notification.message).where(Notification.user_id == user.id)).all()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_enterprise_members_open_scenarios(people, role):
+    if role in ("owner", "other_enterprise"):
+        assert open_pilot(people[role]).organization_id == people[role].organization_id
+    else:
+        with pytest.raises(PermissionDenied):
+            open_pilot(people[role])
+
+
+@pytest.mark.parametrize("weights", [[60, 30], [100, 0], [50, 50.5]])
+def test_criteria_weights_must_be_positive_whole_numbers_summing_to_100(owner, weights):
+    criteria = [{"name": "A", "weight": weights[0]}, {"name": "B", "weight": weights[1]}]
+    with pytest.raises(ValidationFailed) as refused:
+        open_pilot(owner, criteria=criteria)
+    assert refused.value.field == "criteria"
+
+
+def test_criteria_names_must_be_unique(owner):
+    with pytest.raises(ValidationFailed):
+        open_pilot(owner, criteria=[{"name": "A", "weight": 50}, {"name": "A", "weight": 50}])
+
+
+@pytest.mark.parametrize("role,sees", [("anonymous", False), ("owner", True), ("other_enterprise", False),
+                                       ("provider", False), ("official", True), ("admin", True)])
+def test_invitation_only_scenarios_are_hidden_from_everyone_else(people, make_user, owner, role, sees):
+    invited = make_user(UserRole.PROVIDER)
+    scenario = open_pilot(owner, visibility=PilotVisibility.INVITED, invitees=[invited.organization.slug])
+    assert pilots.get_open_scenario(invited, scenario.slug) == scenario
+    assert "invited" in notes(invited)[0]
+    if sees:
+        assert pilots.get_open_scenario(people[role], scenario.slug) == scenario
+    else:
+        with pytest.raises(NotFound):
+            pilots.get_open_scenario(people[role], scenario.slug)
+        assert scenario not in pilots.list_open_scenarios(people[role])
+        if role == "provider":
+            with pytest.raises(PermissionDenied):
+                propose(people[role], scenario)
+
+
+@pytest.mark.parametrize("role,reads", [("anonymous", False), ("owner", True), ("other_enterprise", False),
+                                        ("provider", False), ("official", False), ("admin", False)])
+def test_proposals_are_private_to_the_submitter_and_the_owner(people, scenario, proposal, proposer, role, reads):
+    assert pilots.get_proposal(proposer, scenario, proposal.id) == proposal
+    assert can_view_proposal(people[role], proposal) is reads
+    assert (pilots.visible_proposals(people[role], scenario) == [proposal]) is reads
+    if not reads:
+        with pytest.raises(NotFound):
+            pilots.get_proposal(people[role], scenario, proposal.id)
+
+
+def test_a_provider_proposes_once_and_the_owner_is_notified(scenario, proposal, proposer, owner):
+    assert proposal.state == ProposalState.SUBMITTED and proposal.price == 450_000
+    assert any(proposer.organization.name in n for n in notes(owner))
+    with pytest.raises(Conflict):
+        propose(proposer, scenario)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "owner", "official"])
+def test_only_providers_propose(people, scenario, role):
+    with pytest.raises(PermissionDenied):
+        propose(people[role], scenario)
+
+
+def test_no_proposals_after_the_deadline(scenario, proposer):
+    scenario.deadline = date.today() - timedelta(days=1)
+    db.session.commit()
+    with pytest.raises(InvalidState):
+        propose(proposer, scenario)
+    assert scenario.proposals == []
+
+
+def test_reference_cases_come_from_the_providers_own_published_cases(scenario, proposer, make_user, people):
+    official = people["official"]
+    def case(provider, title):
+        solution = offers_service.create_solution(
+            provider, title=f"{title} solution", summary="Vision.", description="Vision.", industries=["steel"],
+            scenarios=[], capabilities=[], deployment=None, price_min=None, price_max=None)
+        made = cases_service.submit_case(provider, title=title, client="Mill", industry="steel", scenarios=[],
+                                         summary="Inline inspection.", results="Fewer escapes.", year=2024,
+                                         solution=solution)
+        return cases_service.publish_case(official, made, exemplary=False)
+
+    other = make_user(UserRole.PROVIDER)
+    mine, theirs = case(proposer, "Our strip case"), case(other, "Their strip case")
+    with pytest.raises(ValidationFailed):
+        propose(proposer, scenario, cases=[theirs.id])
+    assert [c.title for c in propose(proposer, scenario, cases=[mine.id]).cases] == ["Our strip case"]
+
+
+def test_owner_scores_and_the_weighted_total_follows_the_weights(scenario, proposal, owner):
+    pilots.score_proposal(owner, proposal, {"Detection rate": 5, "Cost": 2})
+    assert proposal.weighted_total(scenario.criteria) == 3.8  # (5*60 + 2*40) / 100
+    with pytest.raises(ValidationFailed):
+        pilots.score_proposal(owner, proposal, {"Detection rate": 6, "Cost": 2})
+    with pytest.raises(ValidationFailed):
+        pilots.score_proposal(owner, proposal, {"Detection rate": 3})
+
+
+@pytest.mark.parametrize("role", ["other_enterprise", "provider", "official", "admin"])
+def test_only_the_owner_scores_shortlists_and_selects(people, proposal, role):
+    for act in (lambda u: pilots.score_proposal(u, proposal, {"Detection rate": 1, "Cost": 1}),
+                lambda u: pilots.shortlist_proposal(u, proposal), lambda u: pilots.select_proposal(u, proposal)):
+        with pytest.raises(PermissionDenied):
+            act(people[role])
+    assert proposal.state == ProposalState.SUBMITTED and proposal.scores == {}
+
+
+def test_shortlist_then_select_declines_the_others_and_records_the_outcome(scenario, proposal, proposer, owner,
+                                                                           make_user):
+    rival = make_user(UserRole.PROVIDER)
+    other = propose(rival, scenario, price=300_000)
+    pilots.shortlist_proposal(owner, proposal)
+    with pytest.raises(InvalidState):
+        pilots.shortlist_proposal(owner, proposal)
+    pilots.select_proposal(owner, proposal)
+    assert (proposal.state, other.state) == (ProposalState.SELECTED, ProposalState.DECLINED)
+    assert scenario.selected_proposal_id == proposal.id and scenario.selected_at is not None
+    assert any("is selected" in n for n in notes(proposer))
+    assert any("not selected" in n for n in notes(rival))
+    with pytest.raises(InvalidState):
+        pilots.select_proposal(owner, other)
+    with pytest.raises(InvalidState):
+        propose(make_user(UserRole.PROVIDER), scenario)
+
+
+def test_questions_and_answers_notify_the_other_side_and_every_step_is_in_the_history(
+        scenario, proposal, proposer, owner, people):
+    pilots.post_message(owner, proposal, "Can you run at 25 m/s?")
+    assert any("New message" in n for n in notes(proposer))
+    pilots.post_message(proposer, proposal, "Yes, with a second camera.")
+    assert any("New message" in n for n in notes(owner))
+    assert [m.from_owner for m in proposal.messages] == [True, False]
+    with pytest.raises(PermissionDenied):
+        pilots.post_message(people["provider"], proposal, "Me too")
+    with pytest.raises(ValidationFailed):
+        pilots.post_message(owner, proposal, "   ")
+    pilots.select_proposal(owner, proposal)
+    steps = [(entry.action, user.id) for entry, user in pilots.history(owner, scenario)]
+    assert steps == [("open", owner.id), ("propose", proposer.id), ("ask", owner.id), ("answer", proposer.id),
+                     ("select", owner.id)]
+    with pytest.raises(PermissionDenied):
+        pilots.history(proposer, scenario)
+
+
+def test_a_public_scenario_is_recommended_to_the_providers_of_fitting_solutions(owner, proposer, make_user):
+    offers_service.create_solution(
+        proposer, title="VisionQC strip inspection", summary="Line-scan cameras and deep learning for strip.",
+        description="Detects scratches, scale and 40 defect classes on hot strip at line speed.",
+        industries=["steel"], scenarios=["strip-surface-defect-detection"], capabilities=["line-scan vision"],
+        deployment=None, price_min=300_000, price_max=900_000)
+    colleague = make_user(UserRole.PROVIDER, organization=proposer.organization)
+    unrelated = make_user(UserRole.PROVIDER)  # no solutions: nothing of it can fit
+    get_indexer().drain()
+    scenario = open_pilot(owner)
+    for member in (proposer, colleague):
+        (message,) = notes(member)
+        assert scenario.title in message and " — " in message  # the matcher's one-line reason follows
+    assert notes(unrelated) == []

@@ -1,0 +1,139 @@
+"""Open pilot scenarios through the pages: open, propose, privacy, compare and score, select, deadline, CSRF."""
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.models import OpenScenario, PilotVisibility, Proposal, ProposalState, UserRole
+from app.services import pilots
+
+pytestmark = pytest.mark.usefixtures("view_app")
+APPROACH = "Line-scan cameras with an edge classifier"
+
+
+def _scenario_form(**overrides):
+    data = {"title": "Inline strip inspection pilot", "problem": "Scale and scratches at 20 m/s.",
+            "site": "Tangshan mill, line 2", "data_access": "Labelled images.",
+            "criteria": "Detection rate: 70\nCost: 30", "deadline": (date.today() + timedelta(days=20)).isoformat(),
+            "industry": "steel", "visibility": "public"}
+    return {**data, **overrides}
+
+
+@pytest.fixture
+def scenario(enterprise):
+    return pilots.open_scenario(enterprise, criteria=[{"name": "Detection rate", "weight": 70},
+                                                      {"name": "Cost", "weight": 30}],
+                                title="Inline strip inspection pilot", problem="Scale and scratches at 20 m/s.",
+                                site="Tangshan mill", data_access="", industry="steel", scenarios=[],
+                                deadline=date.today() + timedelta(days=20), visibility=PilotVisibility.PUBLIC)
+
+
+@pytest.fixture
+def proposal(provider, scenario):
+    return pilots.submit_proposal(provider, scenario, approach=APPROACH, team="Four engineers",
+                                  timeline="Twelve weeks", price=450_000, cases=[])
+
+
+def _url(scenario, proposal=None, action=""):
+    base = f"/pilots/{scenario.slug}"
+    return f"{base}/proposals/{proposal.id}{action}" if proposal else base
+
+
+def test_enterprise_opens_a_scenario(client, auth, enterprise, db):
+    auth.login(enterprise)
+    response = client.post("/pilots/new", data=_scenario_form(), follow_redirects=True)
+    scenario = db.session.scalar(sa.select(OpenScenario))
+    assert response.request.path == f"/pilots/{scenario.slug}"
+    assert "Your pilot scenario is open" in response.get_data(as_text=True)
+    assert scenario.criteria == [{"name": "Detection rate", "weight": 70}, {"name": "Cost", "weight": 30}]
+    assert "Inline strip inspection pilot" in client.get("/pilots").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("criteria,error", [("Detection rate: 70\nCost: 20", "add up to 100"),
+                                            ("Detection rate seventy", "name: weight")])
+def test_bad_criteria_show_on_the_field_and_save_nothing(client, auth, enterprise, db, criteria, error):
+    auth.login(enterprise)
+    response = client.post("/pilots/new", data=_scenario_form(criteria=criteria))
+    assert response.status_code == 200 and error in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(OpenScenario)) is None
+
+
+def test_provider_proposes_and_reads_its_proposal(client, auth, provider, scenario, db):
+    auth.login(provider)
+    response = client.post(f"{_url(scenario)}/propose", data={"approach": APPROACH, "team": "Four", "price": "450000",
+                                                             "timeline": "Twelve weeks"}, follow_redirects=True)
+    proposal = db.session.scalar(sa.select(Proposal))
+    assert response.request.path == _url(scenario, proposal)
+    page = response.get_data(as_text=True)
+    assert "Your proposal is submitted" in page and APPROACH in page
+
+
+@pytest.mark.parametrize("who,status", [("anonymous", 302), ("enterprise", 200), ("provider", 200),
+                                        ("other_provider", 404), ("other_enterprise", 404), ("official", 404),
+                                        ("admin", 404)])
+def test_proposal_page_is_private(client, auth, make_user, proposal, scenario, who, status, request):
+    if who == "other_enterprise":
+        auth.login(make_user(UserRole.ENTERPRISE))
+    elif who != "anonymous":
+        auth.login(request.getfixturevalue(who))
+    response = client.get(_url(scenario, proposal))
+    assert response.status_code == status
+    assert (APPROACH in response.get_data(as_text=True)) is (status == 200)
+    detail = client.get(_url(scenario)).get_data(as_text=True)
+    assert ("Twelve weeks" in detail) is (who == "enterprise")  # the comparison is the owner's alone
+
+
+def test_owner_compares_scores_and_selects(client, auth, enterprise, provider, proposal, scenario, db):
+    auth.login(enterprise)
+    page = client.get(_url(scenario)).get_data(as_text=True)
+    assert "Proposals side by side" in page and "History" in page
+    assert f"submitted a proposal · {provider.organization.name}" in page
+    response = client.post(_url(scenario, proposal, "/score"), data={"c0": "5", "c1": "2"}, follow_redirects=True)
+    assert "The scores are saved." in response.get_data(as_text=True) and "4.10" in response.get_data(as_text=True)
+    response = client.post(_url(scenario, proposal, "/score"), data={"c0": "7", "c1": "2"}, follow_redirects=True)
+    assert "Score every criterion from 0 to 5." in response.get_data(as_text=True)
+    response = client.post(_url(scenario, proposal, "/select"))
+    assert response.status_code == 302 and response.headers["Location"] == f"{_url(scenario)}#compare"
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).state == ProposalState.SELECTED
+    assert "Decided on" in client.get(_url(scenario)).get_data(as_text=True)
+
+
+def test_provider_cannot_select_its_own_proposal(client, auth, provider, proposal, scenario, db):
+    auth.login(provider)
+    assert client.post(_url(scenario, proposal, "/select")).status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).state == ProposalState.SUBMITTED
+
+
+def test_question_thread(client, auth, enterprise, provider, proposal, scenario):
+    auth.login(enterprise)
+    response = client.post(_url(scenario, proposal), data={"body": "Can you run at 25 m/s?"}, follow_redirects=True)
+    assert "Your message is sent." in response.get_data(as_text=True)
+    auth.logout()
+    auth.login(provider)
+    assert "Can you run at 25 m/s?" in client.get(_url(scenario, proposal)).get_data(as_text=True)
+
+
+def test_no_proposals_after_the_deadline(client, auth, provider, scenario, db):
+    scenario.deadline = date.today() - timedelta(days=1)
+    db.session.commit()
+    auth.login(provider)
+    assert "The deadline has passed" in client.get(_url(scenario)).get_data(as_text=True)
+    response = client.post(f"{_url(scenario)}/propose", data={"approach": "a", "team": "t", "price": "1",
+                                                             "timeline": "t"}, follow_redirects=True)
+    assert "no longer takes proposals" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(Proposal)) is None
+
+
+def test_decisions_need_a_csrf_token(app, client, auth, enterprise, proposal, scenario, db):
+    auth.login(enterprise)
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert client.post(_url(scenario, proposal, "/select")).status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).state == ProposalState.SUBMITTED
+    page = client.get(_url(scenario)).get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    response = client.post(_url(scenario, proposal, "/score"), data={"c0": "4", "c1": "4", "csrf_token": token},
+                           follow_redirects=True)
+    assert "The scores are saved." in response.get_data(as_text=True)
