@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from app import cli, errorpages, indexing, web
+from app import api, cli, errorpages, indexing, web
 from app.accounts.views import bp as accounts_bp
 from app.admin.views import bp as admin_bp
 from app.cases.views import bp as cases_bp
@@ -49,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(cases_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(admin_bp)
+    api.init_app(app)  # the /api/v1 blueprints, listed in app/api/__init__.py
     cli.init_app(app)
     return app
 

@@ -1,5 +1,5 @@
 """All models, importable from one place."""
-from app.models.accounts import Notification, PasswordResetToken, SavedSearch, User
+from app.models.accounts import ApiToken, Notification, PasswordResetToken, SavedSearch, User
 from app.models.base import (
     CaseReviewState,
     Deployment,
@@ -7,6 +7,7 @@ from app.models.base import (
     NeedStatus,
     OrgKind,
     OrgSize,
+    TokenScope,
     UserRole,
     utcnow,
 )
@@ -15,7 +16,8 @@ from app.models.market import CaseStudy, Match, Need, Organization, Product, Sol
 from app.models.ops import AuditLog, OutboxEvent
 
 __all__ = [
-    "AuditLog", "CaseReviewState", "CaseStudy", "Deployment", "Industry", "Match", "MatchMark",
+    "ApiToken", "AuditLog", "CaseReviewState", "CaseStudy", "Deployment", "Industry", "Match", "MatchMark",
     "Need", "NeedStatus", "Notification", "OrgKind", "OrgSize", "Organization", "OutboxEvent", "PasswordResetToken",
-    "Product", "ProductCategory", "SavedSearch", "Scenario", "Solution", "Standard", "User", "UserRole", "utcnow",
+    "Product", "ProductCategory", "SavedSearch", "Scenario", "Solution", "Standard", "TokenScope", "User", "UserRole",
+    "utcnow",
 ]

@@ -50,6 +50,11 @@ class CaseReviewState(enum.StrEnum):
     PUBLISHED = "published"
 
 
+class TokenScope(enum.StrEnum):
+    READ = "read"
+    WRITE = "write"
+
+
 class MatchMark(enum.StrEnum):
     INTERESTING = "interesting"
     CONTACTED = "contacted"
