@@ -39,6 +39,15 @@ class ApiBlueprint(Blueprint):
             return view(*args, **kwargs)
         return self.doc(security=[{"bearerAuth": []}])(wrapper)
 
+    def _document_pagination_metadata(self, spec, resp_doc):
+        """Document the headers as what they are on the wire: strings (X-Pagination holds JSON)."""
+        resp_doc.setdefault("headers", {}).update({
+            self.PAGINATION_HEADER_NAME: {"schema": {"type": "string"}, "description": (
+                "JSON object: total, total_pages, first_page, last_page, page, previous_page, next_page.")},
+            "Link": {"schema": {"type": "string"}, "description": 'RFC 8288 links: rel="first", "prev", "next", '
+                                                                  '"last" (those that exist).'},
+        })
+
     def _set_pagination_metadata(self, page_params, result, headers):
         result, headers = super()._set_pagination_metadata(page_params, result, headers)
         meta = self._make_pagination_metadata(page_params.page, page_params.page_size, page_params.item_count)
@@ -92,8 +101,10 @@ def page_of(query: sa.Select | list, pagination_parameters) -> list:
     if isinstance(query, list):
         pagination_parameters.item_count = len(query)
         return query[first:first + size]
-    pagination_parameters.item_count = db.session.scalar(
-        sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    pagination_parameters.item_count = count
+    if first >= count:  # past the end (any page number is accepted): nothing to fetch
+        return []
     return db.session.scalars(query.limit(size).offset(first)).all()
 
 

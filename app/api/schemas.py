@@ -1,9 +1,20 @@
 """Marshmallow schemas of the API: what reads return (dump) and what writes accept (load)."""
+from datetime import UTC
+
 import marshmallow as ma
 from marshmallow import fields
 
 from app.api.common import money, slugs, string
 from app.models import CaseReviewState, Deployment, NeedStatus, OrgSize
+
+
+class UtcDateTime(fields.DateTime):
+    """Stored times are naive UTC: written with their offset (RFC 3339), e.g. 2026-11-26T00:20:42+00:00."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class Slug(ma.Schema):
@@ -20,8 +31,8 @@ def slug_list() -> fields.Pluck:
 
 
 class Timestamps(ma.Schema):
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 # Reads ---------------------------------------------------------------------
