@@ -22,6 +22,11 @@ from tests.views.conftest import (  # noqa: F401  (fixtures shared with the view
 )
 
 
+NEED_JSON = {"title": "Predict bearing failures on the cold mill", "industry": "steel",
+             "description": "Vibration data from 40 stands; we want two weeks' warning.",
+             "scenarios": ["predictive-maintenance"], "region": "Hebei", "budget_min": 100000, "budget_max": 500000}
+
+
 def bearer(user, scope: TokenScope = TokenScope.WRITE) -> dict:
     """Authorization headers with a fresh token of the user."""
     _token, secret = create_token(user, name=f"test {scope.value}", scope=scope)

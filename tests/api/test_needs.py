@@ -3,11 +3,8 @@ import json
 from datetime import date, timedelta
 
 from app.models import AuditLog, Need, NeedStatus, TokenScope
+from tests.api.conftest import NEED_JSON as NEW_NEED
 from tests.api.conftest import bearer, post_need, problem
-
-NEW_NEED = {"title": "Predict bearing failures on the cold mill", "industry": "steel",
-            "description": "Vibration data from 40 stands; we want two weeks' warning.",
-            "scenarios": ["predictive-maintenance"], "region": "Hebei", "budget_min": 100000, "budget_max": 500000}
 
 
 def test_list_pages_with_x_pagination_and_link_headers(client, enterprise):
