@@ -34,6 +34,12 @@ def bearer(user, scope: TokenScope = TokenScope.WRITE) -> dict:
 
 
 @pytest.fixture
+def unindexed(app):
+    """Writes leave their outbox rows for a worker, so no request waits for the embedder (request it first)."""
+    app.config["INDEXING"] = "worker"
+
+
+@pytest.fixture
 def unpublished_case(provider):
     return cases_service.submit_case(provider, title="Unpublished case", client="A client", industry="steel",
                                      scenarios=[], summary="s", results="r", year=None, solution=None)

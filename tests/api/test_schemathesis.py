@@ -4,7 +4,6 @@ Valid (positive) and invalid (negative) requests for every operation, sent with 
 token. Bounded: MAX_EXAMPLES per operation and mode, so the run stays well under a minute. Schemathesis's
 pytest plugin does not run under pytest 9, so the operations are driven through its Python API.
 """
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -39,13 +38,6 @@ def _failures(operation, mode, headers) -> list[str]:
     except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001  (schemathesis raises a group of failures)
         return [f"{operation.method.upper()} {operation.path} ({mode.value}): {error!r}"[:3000]]
     return []
-
-
-@pytest.fixture
-def unindexed(app):
-    """Writes leave their outbox rows for a worker: no request waits for the embedder (search and match then
-    answer from an empty index, which is the shape that matters here)."""
-    app.config["INDEXING"] = "worker"
 
 
 def test_api_conforms_to_its_openapi_document(unindexed, app, enterprise, need, draft, solution, product,
