@@ -1,5 +1,6 @@
 """/api/v1/standards: standards, by industry."""
-from app.api.common import ApiBlueprint, page_of, path_slug
+from app.api.common import ApiBlueprint
+from app.api.routes import register_reads
 from app.api.schemas import StandardQuerySchema, StandardSchema
 from app.models import Standard
 from app.services import directory
@@ -7,20 +8,8 @@ from app.services.common import get_or_404
 
 blp = ApiBlueprint("api_standards", __name__, url_prefix="/api/v1/standards", description="Standards.")
 
-
-@blp.route("", methods=["GET"])
-@blp.etag
-@blp.arguments(StandardQuerySchema, location="query")
-@blp.response(200, StandardSchema(many=True))
-@blp.paginate()
-def list_standards(args, pagination_parameters):
-    """List standards; for an industry, those filed under it and the cross-industry ones."""
-    return page_of(list(directory.standards(args.get("industry"))), pagination_parameters)
-
-
-@blp.route("/<slug>", methods=["GET"])
-@blp.etag
-@blp.response(200, StandardSchema)
-def get_standard(slug):
-    """One standard."""
-    return get_or_404(Standard, path_slug(slug), by="slug")
+register_reads(blp, StandardSchema, noun="standards", filters=StandardQuerySchema,
+               listing=lambda _actor, industry=None: list(directory.standards(industry)),
+               detail=lambda _actor, slug: get_or_404(Standard, slug, by="slug"),
+               list_doc="List standards; for an industry, those filed under it and the cross-industry ones.",
+               detail_doc="One standard.")

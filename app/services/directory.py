@@ -165,33 +165,36 @@ def _filed_under(link_column, industry: str) -> sa.Select:
     return sa.select(link_column).join(Industry, Industry.id == link.c.industry_id).where(Industry.slug == industry)
 
 
+def _offers(model, link_column, text_columns: tuple, industry: str | None, provider: str | None,
+            q: str | None) -> sa.Select:
+    """Live provider-owned records filed under an industry, of a provider (slug), containing words."""
+    query = sa.select(model).where(_live(model))
+    if industry:
+        query = query.where(model.id.in_(_filed_under(link_column, industry)))
+    if provider:
+        query = query.where(model.provider.has(Organization.slug == provider))
+    if q:
+        query = query.where(sa.or_(*(_contains(column, q) for column in text_columns)))
+    return query
+
+
 def solutions_query(industry: str | None = None, provider: str | None = None, deployment: str | None = None,
                     q: str | None = None) -> sa.Select:
     """The query of live solutions by title, filtered by industry, provider slug, deployment and text."""
-    query = sa.select(Solution).where(_live(Solution))
-    if industry:
-        query = query.where(Solution.id.in_(_filed_under(solution_industries.c.solution_id, industry)))
-    if provider:
-        query = query.where(Solution.provider.has(Organization.slug == provider))
+    query = _offers(Solution, solution_industries.c.solution_id, (Solution.title, Solution.summary), industry,
+                    provider, q)
     if deployment:
         query = query.where(Solution.deployment == deployment)
-    if q:
-        query = query.where(sa.or_(_contains(Solution.title, q), _contains(Solution.summary, q)))
     return query.order_by(Solution.title, Solution.id)
 
 
 def products_query(industry: str | None = None, provider: str | None = None, category: str | None = None,
                    q: str | None = None) -> sa.Select:
     """The query of live products by name, filtered by industry, provider slug, category slug and text."""
-    query = sa.select(Product).where(_live(Product))
-    if industry:
-        query = query.where(Product.id.in_(_filed_under(product_industries.c.product_id, industry)))
-    if provider:
-        query = query.where(Product.provider.has(Organization.slug == provider))
+    query = _offers(Product, product_industries.c.product_id, (Product.name, Product.description), industry,
+                    provider, q)
     if category:
         query = query.where(Product.category.has(ProductCategory.slug == category))
-    if q:
-        query = query.where(sa.or_(_contains(Product.name, q), _contains(Product.description, q)))
     return query.order_by(Product.name, Product.id)
 
 

@@ -1,27 +1,15 @@
 """With CSRF on (production): the API takes bearer tokens without a CSRF token; the site's token form does not."""
 import pytest
 
-from app import create_app
-from app.extensions import db as _db
 from app.models import ApiToken
-from app.services.catalog import load_catalogs
 from tests.api.conftest import NEED_JSON, bearer
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, running_app
 
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": database_url,
-        "INDEX_DIR": str(tmp_path / "index"), "RATELIMIT_STORAGE_URI": "memory://", "SERVER_NAME": "localhost",
-        "WTF_CSRF_ENABLED": True, "INDEXING": "worker",
-    })
-    with app.app_context():
-        _db.create_all()
-        load_catalogs(None, app.config["CATALOG_DIR"])
+    with running_app(database_url, tmp_path, WTF_CSRF_ENABLED=True, INDEXING="worker") as app:
         yield app
-        _db.session.remove()
-        _db.engine.dispose()
 
 
 def test_api_writes_need_no_csrf_token(client, enterprise):

@@ -23,6 +23,13 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 MAX_EXAMPLES = 6
 
 
+def _modes(operation) -> tuple:
+    """Invalid requests too where there is a query or body to break (a bare slug has no invalid value)."""
+    if len(operation.query) or len(operation.body):
+        return GenerationMode.POSITIVE, GenerationMode.NEGATIVE
+    return (GenerationMode.POSITIVE,)
+
+
 def _failures(operation, mode, headers) -> list[str]:
     """Run one operation in one generation mode; return what failed (empty when it conforms)."""
     @given(case=operation.as_strategy(generation_mode=mode))
@@ -33,7 +40,7 @@ def _failures(operation, mode, headers) -> list[str]:
 
     try:
         run()
-    except Unsatisfiable:  # negative mode, an operation whose only input is a free string path parameter
+    except Unsatisfiable:  # negative mode where every input is a free string (nothing is invalid)
         return []
     except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001  (schemathesis raises a group of failures)
         return [f"{operation.method.upper()} {operation.path} ({mode.value}): {error!r}"[:3000]]
@@ -46,6 +53,6 @@ def test_api_conforms_to_its_openapi_document(unindexed, app, enterprise, need, 
     headers = bearer(enterprise)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 28
-    failures = [failure for operation in operations for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+    failures = [failure for operation in operations for mode in _modes(operation)
                 for failure in _failures(operation, mode, headers)]
     assert not failures, "\n\n".join(failures)
