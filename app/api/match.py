@@ -1,13 +1,14 @@
 """/api/v1/match: rank solutions for a need or for free text, as `flask matching` prints (IMPORT_FORMAT.md)."""
 import marshmallow as ma
+from flask_babel import gettext as _
 from marshmallow import fields
 
 from app.api.common import ApiBlueprint, actor, string
+from app.errors import NotFound
 from app.models import Deployment, Need
 from app.services import matching
 from app.services.common import get_or_404
 from app.services.permissions import can_view_need
-from app.errors import NotFound
 
 blp = ApiBlueprint("api_match", __name__, url_prefix="/api/v1/match",
                    description="The explained matcher: ranked solutions with their reasons.")
@@ -25,9 +26,9 @@ class MatchRequestSchema(ma.Schema):
     @ma.validates_schema
     def one_subject(self, data, **kwargs):
         if ("need_id" in data) == bool((data.get("text") or "").strip()):
-            raise ma.ValidationError("Give either need_id or a non-blank text.", field_name="text")
+            raise ma.ValidationError(_("Give either need_id or a non-blank text."), field_name="text")
         if "need_id" in data and any(data.get(k) for k in ("industry", "region", "deployment")):
-            raise ma.ValidationError("Filters apply to free text only; a need brings its own.",
+            raise ma.ValidationError(_("Filters apply to free text only; a need brings its own."),
                                      field_name="need_id")
 
 
@@ -51,7 +52,7 @@ def match(data):
     if "need_id" in data:
         need = get_or_404(Need, data["need_id"])
         if not can_view_need(actor(), need):
-            raise NotFound(f"Need {data['need_id']} not found")
+            raise NotFound(_("This need does not exist."))
         results = matching.match_need_results(need, limit=data["limit"])
     else:
         deployment = data.get("deployment")

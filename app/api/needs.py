@@ -2,14 +2,19 @@
 from app.api.common import ApiBlueprint
 from app.api.routes import register_reads, register_writes
 from app.api.schemas import NeedCreateSchema, NeedQuerySchema, NeedSchema, NeedUpdateSchema
-from app.models import Need, User
+from app.models import Need, NeedStatus, User
 from app.services import directory, needs
 
 blp = ApiBlueprint("api_needs", __name__, url_prefix="/api/v1/needs", description="Needs posted by enterprises.")
 
 
 def update_need(user: User, need: Need, status=None, **data) -> Need:
-    """Change the fields (needs.update_need), then the status (needs.set_need_status) when one is given."""
+    """Change the fields (needs.update_need) and the status (needs.set_need_status) when one is given.
+
+    A closed need is reopened before its fields change (the service refuses to edit a closed need).
+    """
+    if status is not None and need.status == NeedStatus.CLOSED:
+        needs.set_need_status(user, need, status)
     if data:
         needs.update_need(user, need, **data)
     if status is not None and status != need.status:

@@ -19,7 +19,10 @@ def is_api_request() -> bool:
 
 def problem(status: int, detail: str = "", errors: dict | None = None, headers: dict | None = None) -> Response:
     """Answer a problem document: type, title, status, detail and, for invalid input, errors per field."""
-    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
     body = {"type": f"{PREFIX}/problems/validation" if errors else "about:blank",
             "title": phrase, "status": status, "detail": detail or phrase}
     if errors:

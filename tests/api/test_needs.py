@@ -87,3 +87,13 @@ def test_refused_status_change_is_a_conflict(client, enterprise, need):
     body = problem(client.patch(f"/api/v1/needs/{need.slug}", json={"status": "draft"}, headers=bearer(enterprise)),
                    409)
     assert "cannot become draft" in body["detail"]
+
+
+def test_a_closed_need_is_reopened_before_its_fields_change(client, enterprise, need):
+    headers = bearer(enterprise)
+    assert client.patch(f"/api/v1/needs/{need.slug}", json={"status": "closed"}, headers=headers).status_code == 200
+    problem(client.patch(f"/api/v1/needs/{need.slug}", json={"title": "Still closed"}, headers=headers), 409)
+    reopened = client.patch(f"/api/v1/needs/{need.slug}", json={"status": "open", "title": "Reopened"},
+                            headers=headers)
+    assert reopened.status_code == 200
+    assert (reopened.get_json()["status"], reopened.get_json()["title"]) == ("open", "Reopened")
