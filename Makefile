@@ -35,7 +35,7 @@ test-sqlite: install
 	$(BIN)/pytest -q -n 2 --dist loadfile
 
 test-postgres: install
-	$(BIN)/pytest -q -n 2 --dist loadfile --db postgres tests/services tests/views
+	$(BIN)/pytest -q -n 2 --dist loadfile --db postgres tests/services tests/views tests/api
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from app import cli, errorpages, indexing, web
+from app import api, cli, errorpages, indexing, web
 from app.accounts.views import bp as accounts_bp
 from app.admin.views import bp as admin_bp
 from app.campaigns.views import bp as campaigns_bp
@@ -59,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(programmes_bp)
     app.register_blueprint(pilots_bp)
     app.register_blueprint(guidelines_bp)
+    api.init_app(app)  # the /api/v1 blueprints, listed in app/api/__init__.py
     cli.init_app(app)
     return app
 

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from app.models import UserRole
+from app.models import TokenScope, UserRole
 from app.webforms import choices
 
 
@@ -64,3 +64,12 @@ class PasswordForm(FlaskForm):
     password = _new_password(_l("New password"))
     confirm = _confirm()
     submit = SubmitField(_l("Change password"))
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)],
+                       description=_l("What the token is for, e.g. \"ERP sync\"."))
+    scope = RadioField(_l("Scope"), default=TokenScope.READ.value,
+                       choices=[(TokenScope.READ.value, _l("Read: see what you may see")),
+                                (TokenScope.WRITE.value, _l("Write: also change what you may change"))])
+    submit = SubmitField(_l("Create token"))

@@ -12,11 +12,12 @@ from app.accounts.forms import (
     RegisterForm,
     ResetForm,
     ResetRequestForm,
+    TokenForm,
 )
 from app.errors import AccountLocked
 from app.extensions import limiter
-from app.models import UserRole
-from app.services import accounts
+from app.models import TokenScope, UserRole
+from app.services import accounts, tokens
 from app.services.mail import send_mail
 from app.webforms import fill_form, run_service, safe_next
 
@@ -106,7 +107,39 @@ def profile():
                                          locale=form.locale.data):
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form, password_form=password_form)
+    return _profile_page(form=form, password_form=password_form)
+
+
+def _profile_page(form=None, password_form=None, token_form=None, new_secret: str | None = None):
+    """Render the profile page: name and language, password, API tokens."""
+    if form is None:
+        form = ProfileForm(formdata=None)
+        fill_form(form, current_user)
+    return render_template("accounts/profile.html", form=form, password_form=password_form or PasswordForm(),
+                           token_form=token_form or TokenForm(formdata=None), tokens=tokens.tokens_of(current_user),
+                           new_secret=new_secret)
+
+
+@bp.post("/profile/tokens")
+@login_required
+def create_token():
+    """Create a personal API token; its secret is shown on this page once and never again."""
+    form = TokenForm()
+    created = form.validate() and run_service(form, tokens.create_token, current_user, name=form.name.data,
+                                              scope=TokenScope(form.scope.data))
+    if created:
+        flash(_("Copy the token now: it will not be shown again."), "success")
+        return _profile_page(new_secret=created[1])
+    return _profile_page(token_form=form)
+
+
+@bp.post("/profile/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    """Revoke one of the signed-in user's API tokens."""
+    tokens.revoke_token(current_user, token_id)
+    flash(_("The token is revoked."), "success")
+    return redirect(url_for("accounts.profile"))
 
 
 @bp.post("/profile/password")
@@ -120,4 +153,4 @@ def change_password():
         login_user(current_user._get_current_object())
         flash(_("Your password has been changed."), "success")
         return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form, password_form=password_form)
+    return _profile_page(form=form, password_form=password_form)

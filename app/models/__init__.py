@@ -1,5 +1,5 @@
 """All models, importable from one place."""
-from app.models.accounts import Notification, PasswordResetToken, SavedSearch, User
+from app.models.accounts import ApiToken, Notification, PasswordResetToken, SavedSearch, User
 from app.models.base import (
     CampaignStatus,
     CaseReviewAction,
@@ -17,23 +17,34 @@ from app.models.base import (
     PilotVisibility,
     ProposalState,
     ReviewCriterion,
+    TokenScope,
     UserRole,
     utcnow,
 )
 from app.models.campaigns import Campaign, CampaignMeeting, CampaignRegistration
 from app.models.catalog import Industry, ProductCategory, Scenario, Standard
 from app.models.guidelines import Guideline
-from app.models.market import CaseReviewEvent, CaseStudy, Match, MatchEvent, Need, Organization, Product, Solution
+from app.models.market import (
+    CaseReviewEvent,
+    CaseStudy,
+    Match,
+    MatchEvent,
+    Need,
+    Organization,
+    Product,
+    Solution,
+)
 from app.models.ops import AuditLog, OutboxEvent
 from app.models.pilots import OpenScenario, Proposal, ProposalMessage
 from app.models.programmes import Programme, ProgrammeMember
 
 __all__ = [
-    "AuditLog", "Campaign", "CampaignMeeting", "CampaignRegistration", "CampaignStatus", "CaseReviewAction",
-    "CaseReviewEvent", "CaseReviewState", "CaseStudy", "DeclineReason", "Deployment", "Guideline",
-    "GuidelineState", "Industry", "Match", "MatchEvent", "MatchMark", "MatchState", "MeetingOutcome",
-    "MeetingResponse", "Need", "NeedStatus", "Notification", "OpenScenario", "OrgKind", "OrgSize",
-    "Organization", "OutboxEvent", "PasswordResetToken", "PilotVisibility", "Product", "ProductCategory",
-    "Programme", "ProgrammeMember", "Proposal", "ProposalMessage", "ProposalState", "ReviewCriterion",
-    "SavedSearch", "Scenario", "Solution", "Standard", "User", "UserRole", "utcnow",
+    "ApiToken", "AuditLog", "Campaign", "CampaignMeeting", "CampaignRegistration", "CampaignStatus",
+    "CaseReviewAction", "CaseReviewEvent", "CaseReviewState", "CaseStudy", "DeclineReason", "Deployment",
+    "Guideline", "GuidelineState", "Industry", "Match", "MatchEvent", "MatchMark", "MatchState",
+    "MeetingOutcome", "MeetingResponse", "Need", "NeedStatus", "Notification", "OpenScenario", "OrgKind",
+    "OrgSize", "Organization", "OutboxEvent", "PasswordResetToken", "PilotVisibility", "Product",
+    "ProductCategory", "Programme", "ProgrammeMember", "Proposal", "ProposalMessage", "ProposalState",
+    "ReviewCriterion", "SavedSearch", "Scenario", "Solution", "Standard", "TokenScope", "User", "UserRole",
+    "utcnow",
 ]

@@ -72,6 +72,10 @@ class CaseReviewAction(enum.StrEnum):
     MARKED_EXEMPLARY = "marked_exemplary"
     UNMARKED_EXEMPLARY = "unmarked_exemplary"
 
+class TokenScope(enum.StrEnum):
+    READ = "read"
+    WRITE = "write"
+
 
 class MatchMark(enum.StrEnum):
     """The need owner's private triage of a match (contact is tracked by MatchState)."""

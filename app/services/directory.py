@@ -32,7 +32,7 @@ from app.models import (
     UserRole,
     utcnow,
 )
-from app.models.market import organization_industries, product_industries, solution_scenarios
+from app.models.market import organization_industries, product_industries, solution_industries, solution_scenarios
 from app.services import matching
 from app.services.common import get_or_404
 from app.services.permissions import (
@@ -127,7 +127,7 @@ def industry_pool(item: Industry, page: int = 1) -> dict:
     """Return an industry's resource pool: scenarios, products (paged), suppliers, standards, cases."""
     products = (sa.select(Product).join(product_industries).where(product_industries.c.industry_id == item.id)
                 .where(_live(Product)).order_by(Product.name))
-    suppliers = _providers_query(industry=item.slug)
+    suppliers = providers_query(industry=item.slug)
     return {
         "scenarios": [s for s in item.scenarios if s.retired_at is None],
         "cross_scenarios": cross_industry_scenarios(),
@@ -181,7 +181,7 @@ def catalog_history(actor: User | None, page: int = 1) -> tuple[object, dict[int
 
 # Providers, solutions, products -------------------------------------------
 
-def _providers_query(industry: str | None = None, region: str | None = None, size: str | None = None,
+def providers_query(industry: str | None = None, region: str | None = None, size: str | None = None,
                      q: str | None = None) -> sa.Select:
     query = sa.select(Organization).where(Organization.kind == OrgKind.PROVIDER, _live(Organization))
     if industry:
@@ -193,12 +193,51 @@ def _providers_query(industry: str | None = None, region: str | None = None, siz
         query = query.where(Organization.size == size)
     if q:
         query = query.where(sa.or_(_contains(Organization.name, q), _contains(Organization.description, q)))
-    return query.order_by(Organization.name)
+    return query.order_by(Organization.name, Organization.id)
+
+
+def _filed_under(link_column, industry: str) -> sa.Select:
+    """The ids in a record-industry link table's column whose industry has this slug."""
+    link = link_column.table
+    return sa.select(link_column).join(Industry, Industry.id == link.c.industry_id).where(Industry.slug == industry)
+
+
+def _offers(model, link_column, text_columns: tuple, industry: str | None, provider: str | None,
+            q: str | None) -> sa.Select:
+    """Live provider-owned records filed under an industry, of a provider (slug), containing words."""
+    query = sa.select(model).where(_live(model))
+    if industry:
+        query = query.where(model.id.in_(_filed_under(link_column, industry)))
+    if provider:
+        query = query.where(model.provider.has(Organization.slug == provider))
+    if q:
+        query = query.where(sa.or_(*(_contains(column, q) for column in text_columns)))
+    return query
+
+
+def solutions_query(industry: str | None = None, provider: str | None = None, deployment: str | None = None,
+                    q: str | None = None) -> sa.Select:
+    """The query of live solutions by title, filtered by industry, provider slug, deployment and text."""
+    query = _offers(Solution, solution_industries.c.solution_id, (Solution.title, Solution.summary), industry,
+                    provider, q)
+    if deployment:
+        query = query.where(Solution.deployment == deployment)
+    return query.order_by(Solution.title, Solution.id)
+
+
+def products_query(industry: str | None = None, provider: str | None = None, category: str | None = None,
+                   q: str | None = None) -> sa.Select:
+    """The query of live products by name, filtered by industry, provider slug, category slug and text."""
+    query = _offers(Product, product_industries.c.product_id, (Product.name, Product.description), industry,
+                    provider, q)
+    if category:
+        query = query.where(Product.category.has(ProductCategory.slug == category))
+    return query.order_by(Product.name, Product.id)
 
 
 def providers(page: int = 1, **filters) -> object:
     """Return a page of the provider directory, filtered by industry, region, size and text."""
-    return _page(_providers_query(**filters), page)
+    return _page(providers_query(**filters), page)
 
 
 def provider_regions() -> list[str]:
@@ -275,11 +314,10 @@ def editable(actor: User | None, model: type, slug: str):
 
 # Cases --------------------------------------------------------------------
 
-def published_cases(industry: str | None = None, exemplary: bool = False,
-                    scenario: Scenario | None = None) -> sa.Select:
-    """The query of live cases with a published version, exemplary first; optionally by industry, scenario."""
-    query = (sa.select(CaseStudy).where(CaseStudy.published_at.is_not(None), _live(CaseStudy))
-             .order_by(CaseStudy.exemplary.desc(), CaseStudy.year.desc(), CaseStudy.title))
+def _cases(visible, industry: str | None = None, exemplary: bool = False,
+           scenario: Scenario | None = None) -> sa.Select:
+    query = (sa.select(CaseStudy).where(visible, _live(CaseStudy))
+             .order_by(CaseStudy.exemplary.desc(), CaseStudy.year.desc(), CaseStudy.title, CaseStudy.id))
     if industry:
         query = query.join(CaseStudy.industry).where(Industry.slug == industry)
     if scenario is not None:
@@ -287,6 +325,24 @@ def published_cases(industry: str | None = None, exemplary: bool = False,
     if exemplary:
         query = query.where(CaseStudy.exemplary)
     return query
+
+
+def published_cases(industry: str | None = None, exemplary: bool = False,
+                    scenario: Scenario | None = None) -> sa.Select:
+    """The query of live cases with a published version, exemplary first; optionally by industry, scenario."""
+    return _cases(CaseStudy.published_at.is_not(None), industry, exemplary, scenario)
+
+
+def visible_cases(actor: User | None, industry: str | None = None, exemplary: bool = False) -> sa.Select:
+    """The query of live cases the actor may see (as can_view_case): those with a published version, its own
+    provider's, and every one for officials."""
+    visible = CaseStudy.published_at.is_not(None)
+    own = _own_organization(actor)
+    if is_official(actor):
+        visible = sa.true()
+    elif own:
+        visible = sa.or_(visible, CaseStudy.provider_id == own)
+    return _cases(visible, industry, exemplary)
 
 
 def cases(page: int = 1, industry: str | None = None, exemplary: bool = False, scenario: Scenario | None = None):
@@ -342,17 +398,36 @@ def cases_for_review(actor: User | None, page: int = 1, industry: str | None = N
 
 # Needs --------------------------------------------------------------------
 
-def needs(page: int = 1, industry: str | None = None, region: str | None = None, q: str | None = None):
-    """Return a page of open and matched needs, filtered by industry, region and text."""
-    query = (sa.select(Need).where(Need.status.in_((NeedStatus.OPEN, NeedStatus.MATCHED)), _live(Need))
+def _own_organization(actor: User | None) -> int | None:
+    """The id of the actor's (live) organisation, or None."""
+    return actor.organization_id if actor is not None and belongs_to(actor, actor.organization_id) else None
+
+
+def visible_needs(actor: User | None, industry: str | None = None, region: str | None = None,
+                  q: str | None = None, status: NeedStatus | None = None) -> sa.Select:
+    """The query of live needs the actor may see, newest first: open and matched ones unless a status is asked.
+
+    Drafts are only ever listed for their own enterprise's members and officials (as can_view_need).
+    """
+    statuses = [status] if status else [NeedStatus.OPEN, NeedStatus.MATCHED]
+    query = (sa.select(Need).where(Need.status.in_(statuses), _live(Need))
              .order_by(Need.created_at.desc(), Need.id.desc()))
+    if not is_official(actor):
+        own = _own_organization(actor)
+        query = query.where(sa.or_(Need.status != NeedStatus.DRAFT,
+                                   Need.organization_id == own if own else sa.false()))
     if industry:
         query = query.join(Need.industry).where(Industry.slug == industry)
     if region:
         query = query.where(_contains(Need.region, region))
     if q:
         query = query.where(sa.or_(_contains(Need.title, q), _contains(Need.description, q)))
-    return _page(query, page)
+    return query
+
+
+def needs(page: int = 1, industry: str | None = None, region: str | None = None, q: str | None = None):
+    """Return a page of open and matched needs, filtered by industry, region and text."""
+    return _page(visible_needs(None, industry, region, q), page)
 
 
 def latest_needs(limit: int = 6) -> list[Need]:

@@ -34,13 +34,14 @@ def match_need_results(need: Need, limit: int = MATCHES_SHOWN, method: str = "fu
     return get_indexer().matcher.match(need_query(need), "solution", limit=limit, method=method, filters=filters)
 
 
-def match_text_results(text: str, industry: str | None = None, limit: int = MATCHES_SHOWN) -> list[Result]:
-    """Rank solutions for free text, within one industry when given."""
+def match_text_results(text: str, industry: str | None = None, limit: int = MATCHES_SHOWN,
+                       region: str | None = None, deployment: str | None = None) -> list[Result]:
+    """Rank solutions for free text, within one industry, provider region and deployment when given."""
     if industry is not None and db.session.scalar(sa.select(Industry.id).where(Industry.slug == industry)) is None:
         raise ValidationFailed(_("Unknown industry: %(slug)s", slug=industry), field="industry")
-    query = Query(text=text, industries=[industry] if industry else [])
-    filters = {"industries": industry} if industry else None
-    return get_indexer().matcher.match(query, "solution", limit=limit, filters=filters)
+    query = Query(text=text, industries=[industry] if industry else [], region=region or "", deployment=deployment)
+    filters = {k: v for k, v in (("industries", industry), ("region", region), ("deployment", deployment)) if v}
+    return get_indexer().matcher.match(query, "solution", limit=limit, filters=filters or None)
 
 
 def cli_results(results: list[Result]) -> list[dict]:
