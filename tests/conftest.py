@@ -50,8 +50,9 @@ def database_url(request, tmp_path):
         yield url
 
 
-@pytest.fixture
-def app(database_url, tmp_path):
+@contextlib.contextmanager
+def app_for_tests(database_url: str, tmp_path, **overrides):
+    """An app on a fresh schema with the catalogues loaded, inside its app context; overrides change the config."""
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
@@ -60,6 +61,7 @@ def app(database_url, tmp_path):
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": "localhost",
         "WTF_CSRF_ENABLED": False,  # tests/views/test_csrf.py turns it back on
+        **overrides,
     })
     with app.app_context():
         _db.create_all()
@@ -67,6 +69,12 @@ def app(database_url, tmp_path):
         yield app
         _db.session.remove()
         _db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    with app_for_tests(database_url, tmp_path) as app:
+        yield app
 
 
 @pytest.fixture
