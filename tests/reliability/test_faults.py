@@ -73,15 +73,17 @@ def test_import_killed_halfway_leaves_the_database_unchanged(site_url, tmp_path)
         before = _counts()
     process = subprocess.Popen([str(FLASK), "catalogs", "import", str(big)], cwd=ROOT, env=site_env(site_url, tmp_path),
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 300
-    while not _writing(site_url):
-        assert process.poll() is None, f"the import ended before it was killed: {process.stdout.read()[-2000:]}"
-        assert time.monotonic() < deadline, "the import never started writing"
-        time.sleep(0.05)
-    time.sleep(0.5)  # well into its transaction
-    assert process.poll() is None, "the import finished before it could be killed: make the file bigger"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    try:
+        deadline = time.monotonic() + 300
+        while not _writing(site_url):
+            assert process.poll() is None, f"the import ended before it was killed: {process.stdout.read()[-2000:]}"
+            assert time.monotonic() < deadline, "the import never started writing"
+            time.sleep(0.05)
+        time.sleep(0.5)  # well into its transaction
+        assert process.poll() is None, "the import finished before it could be killed: make the file bigger"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
 
     with prepared_app(site_url, tmp_path):
         assert _counts() == before
