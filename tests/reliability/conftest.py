@@ -12,9 +12,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from app import create_app
-from app.extensions import db as _db
-from app.services.catalog import load_catalogs
+from tests.conftest import app_for_tests
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -33,17 +31,10 @@ def site_env(database_url: str, tmp_path: Path, **extra) -> dict:
             "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "FLASK_APP": "wsgi", **extra}
 
 
-@contextlib.contextmanager
 def prepared_app(database_url: str, tmp_path: Path, **config):
-    """The schema and catalogues on database_url, inside an app context of an app on it."""
-    app = create_app({"SECRET_KEY": "reliability-secret", "SQLALCHEMY_DATABASE_URI": database_url,
-                      "INDEX_DIR": str(tmp_path / "index"), "INDEXING": "worker", **config})
-    with app.app_context():
-        _db.create_all()
-        load_catalogs(None, app.config["CATALOG_DIR"])
-        yield app
-        _db.session.remove()
-        _db.engine.dispose()
+    """The schema and catalogues on database_url, inside an app context of a production-configured app on it."""
+    return app_for_tests(database_url, tmp_path, **{"TESTING": False, "WTF_CSRF_ENABLED": True, "INDEXING": "worker",
+                                                    "SECRET_KEY": "reliability-secret", **config})
 
 
 @contextlib.contextmanager

@@ -57,25 +57,16 @@ def _writing(database_url: str) -> bool:
     return bool(busy)
 
 
-@pytest.fixture
-def site_url(request, tmp_path):
-    if request.config.getoption("--db") == "sqlite":
-        yield f"sqlite:///{tmp_path / 'site.sqlite3'}"
-        return
-    with fresh_postgres_database() as url:
-        yield url
-
-
-def test_import_killed_halfway_leaves_the_database_unchanged(site_url, tmp_path):
+def test_import_killed_halfway_leaves_the_database_unchanged(database_url, tmp_path):
     big = tmp_path / "big.json"
     _big_import(big, 4000)
-    with prepared_app(site_url, tmp_path):
+    with prepared_app(database_url, tmp_path):
         before = _counts()
-    process = subprocess.Popen([str(FLASK), "catalogs", "import", str(big)], cwd=ROOT, env=site_env(site_url, tmp_path),
+    process = subprocess.Popen([str(FLASK), "catalogs", "import", str(big)], cwd=ROOT, env=site_env(database_url, tmp_path),
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 300
-        while not _writing(site_url):
+        while not _writing(database_url):
             assert process.poll() is None, f"the import ended before it was killed: {process.stdout.read()[-2000:]}"
             assert time.monotonic() < deadline, "the import never started writing"
             time.sleep(0.05)
@@ -85,14 +76,14 @@ def test_import_killed_halfway_leaves_the_database_unchanged(site_url, tmp_path)
         process.send_signal(signal.SIGKILL)
         process.wait()
 
-    with prepared_app(site_url, tmp_path):
+    with prepared_app(database_url, tmp_path):
         assert _counts() == before
-        if site_url.startswith("sqlite"):
+        if database_url.startswith("sqlite"):
             assert _db.session.execute(sa.text("PRAGMA integrity_check")).scalar() == "ok"
     small = tmp_path / "small.json"
     _big_import(small, 3)
     result = subprocess.run([str(FLASK), "catalogs", "import", str(small)], cwd=ROOT, capture_output=True, text=True,
-                            env=site_env(site_url, tmp_path))
+                            env=site_env(database_url, tmp_path))
     assert result.returncode == 0 and "needs: 3 created" in result.stdout, result.stdout + result.stderr
 
 
