@@ -338,6 +338,9 @@ def main() -> None:
         f"**Result: {'0 errors' if not errors else f'{errors} errors'}.** p95 of the mix's slowest action: "
         f"{ms(max(r['p95'] for r in results))} ms, against {ms(baseline['p95'])} ms for the static baseline.",
     ]
+    if idle := [r["label"] for r in results if not r["requests"]]:
+        lines += ["", f"**Inconclusive:** no request of {', '.join(idle)} completed within the run; use a longer "
+                  "--duration."]
     report = "\n".join(lines).replace("| nan |", "| |").replace("nan", "")
     print(report)
     Path(args.output).write_text(report + "\n")
