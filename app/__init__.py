@@ -4,6 +4,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import api, cli, errorpages, indexing, web
 from app.accounts.views import bp as accounts_bp
@@ -34,7 +35,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _instance_secret(app.instance_path)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    storage = app.config.get("RATELIMIT_STORAGE_URI") or app.config["REDIS_URL"] or "memory://"
+    app.config["RATELIMIT_STORAGE_URI"] = storage
+    _secure_defaults(app)
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=str(ROOT / "migrations"))
@@ -62,6 +65,16 @@ def create_app(config: dict | None = None) -> Flask:
     api.init_app(app)  # the /api/v1 blueprints, listed in app/api/__init__.py
     cli.init_app(app)
     return app
+
+
+def _secure_defaults(app: Flask) -> None:
+    """Secure cookies unless in debug/testing/dev mode; trust PROXY_HOPS reverse proxies for address and scheme."""
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing or app.config["DEV_SECRET_ALLOWED"])
+    if app.config["REMEMBER_COOKIE_SECURE"] is None:
+        app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    if hops := app.config["PROXY_HOPS"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _instance_secret(instance_path: str) -> str:

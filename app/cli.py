@@ -12,6 +12,7 @@ from app import indexing
 from app.errors import ChainMatchError, ImportRejected
 from app.extensions import db
 from app.models import Need, Organization, Solution, UserRole
+from app.services import backup as backup_service
 from app.services import matching as match_service
 from app.services.accounts import create_user
 from app.services.catalog import export_catalogs, load_catalogs
@@ -211,7 +212,40 @@ def _print_table(results: list[dict]) -> None:
             click.echo(f"      - {reason}")
 
 
+@click.command("backup")
+@click.argument("destination", type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["native", "json"]), default="native",
+              help="native: SQLite's online backup of the file (SQLite only); json: portable rows (any database).")
+def backup(destination: str, fmt: str):
+    """Back up the database and the search index files into a new directory."""
+    try:
+        manifest = backup_service.backup_site(None, destination, portable=fmt == "json")
+    except ChainMatchError as error:
+        _fail([f"{error.field}: {error.message}"])
+    click.echo(f"backup written to {destination}: {manifest['database']}, {sum(manifest['rows'].values())} rows, "
+               f"{manifest['index_files']} index files")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, file_okay=False))
+@click.option("--rebuild-index", is_flag=True, help="Rebuild the search index from the restored database.")
+@click.confirmation_option(prompt="Replace this site's database and index with the backup?")
+def restore(source: str, rebuild_index: bool):
+    """Replace the database and the search index with a backup made by `flask backup`."""
+    try:
+        manifest = backup_service.restore_site(None, source)
+    except ChainMatchError as error:
+        _fail([f"{error.field}: {error.message}"])
+    indexer = indexing.get_indexer()
+    indexer.forget()  # the index files changed under it
+    if rebuild_index or current_app.config["ELASTICSEARCH_URL"]:
+        indexer.rebuild(progress=True)
+    else:
+        indexer.drain_quietly()
+    click.echo(f"restored the backup of {manifest['created_at']}: {sum(manifest['rows'].values())} rows")
+
+
 def init_app(app) -> None:
     """Register the command groups."""
-    for group in (catalogs_cli, demo_cli, users_cli, index_cli, matching_cli):
+    for group in (catalogs_cli, demo_cli, users_cli, index_cli, matching_cli, backup, restore):
         app.cli.add_command(group)

@@ -3,7 +3,7 @@ import os
 from pathlib import Path
 
 
-def _bool(name: str, default: bool = False) -> bool:
+def _bool(name: str, default: bool | None = False) -> bool | None:
     value = os.environ.get(name)
     return default if value is None else value.lower() in {"1", "true", "yes", "on"}
 
@@ -13,7 +13,8 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY")  # create_app refuses to run without one outside dev/test
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # default: SQLite in the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # pre_ping: a connection the database dropped (restart, failover) is replaced, not handed to a request
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL")
     ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL")
     ELASTICSEARCH_KNN = _bool("ELASTICSEARCH_KNN", True)  # false: keyword-only (servers without dense_vector)
@@ -33,11 +34,24 @@ class Config:
     PAGE_SIZE = 20
     # A match at or above this score counts: it covers a need (programmes) and a need without one is a gap.
     MATCH_SCORE_FLOOR = float(os.environ.get("MATCH_SCORE_FLOOR", "0.75"))
+    # Rate limits (Flask-Limiter syntax) per client address on the POSTs that guess or spam; storage is
+    # REDIS_URL when set (shared by every worker), else memory (per process).
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute")
+    RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "5 per hour")
+    RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "5 per hour")
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: limit per process rather than fail the request
+    RATELIMIT_KEY_PREFIX = "chainmatch"
+    # Cookies: HttpOnly, SameSite=Lax, and Secure unless the app runs in debug/testing/dev mode
+    # (None = decided by create_app; set SESSION_COOKIE_SECURE=0 to serve plain http in production).
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", None)
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = None  # follows SESSION_COOKIE_SECURE
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000"))  # sent on https responses only
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))  # reverse proxies in front: trust X-Forwarded-For/Proto
     WTF_CSRF_TIME_LIMIT = None
     PASSWORD_RESET_HOURS = 2
     DEV_SECRET_ALLOWED = _bool("FLASK_DEBUG") or _bool("CHAINMATCH_DEV")

@@ -166,6 +166,10 @@ class Indexer:
                                                  COLLECTIONS, knn=self.elasticsearch_knn)
         return self._elastic
 
+    def forget(self) -> None:
+        """Drop the loaded index (its files were replaced); the next use loads them again."""
+        self._matcher, self._embedded, self._elastic = None, None, None
+
     @property
     def matcher(self) -> Matcher:
         if self._matcher is None:

@@ -1,5 +1,5 @@
 """Site-wide web plumbing: home page, locale, login loader, security headers, template helpers."""
-from flask import Blueprint, current_app, g, has_request_context, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, has_request_context, redirect, render_template, request, session, url_for
 from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -84,7 +84,17 @@ def init_app(app) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.is_secure and app.config["HSTS_SECONDS"]:
+            response.headers.setdefault("Strict-Transport-Security",
+                                        f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
         return response
+
+    @app.before_request
+    def refuse_nul_characters():
+        """NUL never belongs in a URL or a form (and PostgreSQL refuses it in text): a 400, not a 500 later."""
+        values = [request.path, *request.args.values(), *request.form.values()]
+        if any("\x00" in value for value in values):
+            abort(400, _l("The request contains a character that is not allowed (NUL)."))
 
     @app.before_request
     def remember_locale():

@@ -51,8 +51,8 @@ def database_url(request, tmp_path):
 
 
 @contextlib.contextmanager
-def running_app(database_url: str, tmp_path, **overrides):
-    """A test app on that database with the catalogues loaded, inside its app context."""
+def app_for_tests(database_url: str, tmp_path, **overrides):
+    """An app on a fresh schema with the catalogues loaded, inside its app context; overrides change the config."""
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
@@ -73,7 +73,7 @@ def running_app(database_url: str, tmp_path, **overrides):
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    with running_app(database_url, tmp_path) as app:
+    with app_for_tests(database_url, tmp_path) as app:
         yield app
 
 

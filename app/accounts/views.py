@@ -24,7 +24,16 @@ from app.webforms import fill_form, run_service, safe_next
 __all__ = ["bp"]
 
 
+def _post_limit(setting: str, scope: str | None = None):
+    """Limit POSTs per client address by the rate in config[setting]; routes with one scope share a counter."""
+    limit = (lambda: current_app.config[setting])
+    if scope:
+        return limiter.shared_limit(limit, scope=scope, methods=["POST"])
+    return limiter.limit(limit, methods=["POST"])
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@_post_limit("RATELIMIT_REGISTER")
 def register():
     """Register an enterprise or provider member with a new organisation, then sign in."""
     form = RegisterForm()
@@ -40,7 +49,7 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+@_post_limit("RATELIMIT_LOGIN")
 def login():
     """Sign in with e-mail and password; repeated failures lock the account for a while."""
     form = LoginForm()
@@ -72,6 +81,7 @@ def logout():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
+@_post_limit("RATELIMIT_RESET", scope="password-reset")
 def reset_request():
     """Send a password reset link; the answer never reveals whether the e-mail is registered."""
     form = ResetRequestForm()
@@ -87,6 +97,7 @@ def reset_request():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@_post_limit("RATELIMIT_RESET", scope="password-reset")
 def reset(token: str):
     """Set a new password with a reset link."""
     form = ResetForm()

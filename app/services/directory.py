@@ -4,7 +4,8 @@ Nothing here writes. Lookups that depend on who is asking take the acting user
 first and apply the same permission rules as the services, so a page never
 shows what the services would refuse.
 """
-from datetime import timedelta
+import json
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -462,14 +463,60 @@ def match(record: Need, match_id: int) -> Match:
 
 # Administration -----------------------------------------------------------
 
-def audit_log(actor: User | None, page: int = 1) -> tuple[object, dict[int, User]]:
-    """Return a page of the audit log, newest first, and the users it names (admins only)."""
+def _audit_query(who: str | None = None, action: str | None = None, entity: str | None = None,
+                 entity_id: int | None = None, since: date | None = None, until: date | None = None):
+    """The audit entries that match every given filter, newest first."""
+    query = sa.select(AuditLog).order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
+    if who:
+        if who.strip().lower() == "system":
+            query = query.where(AuditLog.user_id.is_(None))
+        else:
+            query = query.where(AuditLog.user_id.in_(sa.select(User.id).where(
+                sa.or_(_contains(User.email, who.strip()), _contains(User.name, who.strip())))))
+    if action:
+        query = query.where(AuditLog.action == action)
+    if entity:
+        query = query.where(AuditLog.entity == entity)
+    if entity_id is not None:
+        query = query.where(AuditLog.entity_id == entity_id)
+    if since:
+        query = query.where(AuditLog.created_at >= datetime.combine(since, time.min))
+    if until:
+        query = query.where(AuditLog.created_at < datetime.combine(until + timedelta(days=1), time.min))
+    return query
+
+
+def audit_log(actor: User | None, page: int = 1, **filters) -> tuple[object, dict[int, User]]:
+    """Return a page of the audit log, newest first, filtered by actor (e-mail or name; "system"), action,
+    object type and id, and date range, and the users it names (admins only)."""
     require(is_admin(actor))
-    return _audit_page(sa.select(AuditLog), page)
+    return _audit_page(_audit_query(**filters), page)
 
 
 def _audit_page(query: sa.Select, page: int) -> tuple[object, dict[int, User]]:
+    """A page of audit entries, newest first, and the users they name."""
     entries = _page(query.order_by(AuditLog.created_at.desc(), AuditLog.id.desc()), page)
-    ids = {e.user_id for e in entries.items if e.user_id is not None}
+    return entries, _audit_users(entries.items)
+
+
+def audit_log_rows(actor: User | None, limit: int = 50_000, **filters) -> list[tuple]:
+    """Every matching audit entry (up to limit) as (when, user, action, object type, object id, changes) rows."""
+    require(is_admin(actor))
+    entries = db.session.scalars(_audit_query(**filters).limit(limit)).all()
+    users = _audit_users(entries)
+    return [(e.created_at.isoformat(timespec="seconds"), users[e.user_id].email if e.user_id in users else "system",
+             e.action, e.entity, e.entity_id, json.dumps(e.changes, ensure_ascii=False, sort_keys=True))
+            for e in entries]
+
+
+def audit_vocabulary() -> tuple[list[str], list[str]]:
+    """The actions and object types that occur in the audit log (for the filter choices)."""
+    actions = db.session.scalars(sa.select(AuditLog.action).distinct().order_by(AuditLog.action)).all()
+    entities = db.session.scalars(sa.select(AuditLog.entity).distinct().order_by(AuditLog.entity)).all()
+    return actions, entities
+
+
+def _audit_users(entries) -> dict[int, User]:
+    ids = {e.user_id for e in entries if e.user_id is not None}
     users = db.session.scalars(sa.select(User).where(User.id.in_(ids))).all() if ids else []
-    return entries, {u.id: u for u in users}
+    return {u.id: u for u in users}

@@ -3,12 +3,12 @@ import pytest
 
 from app.models import ApiToken
 from tests.api.conftest import NEED_JSON, bearer
-from tests.conftest import PASSWORD, running_app
+from tests.conftest import PASSWORD, app_for_tests
 
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    with running_app(database_url, tmp_path, WTF_CSRF_ENABLED=True, INDEXING="worker") as app:
+    with app_for_tests(database_url, tmp_path, WTF_CSRF_ENABLED=True, INDEXING="worker") as app:
         yield app
 
 

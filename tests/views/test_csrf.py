@@ -2,28 +2,16 @@
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
-from app.extensions import db as _db
 from app.models import Need, Scenario
-from app.services.catalog import load_catalogs
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, app_for_tests
 
 pytestmark = pytest.mark.usefixtures("view_app")
 
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": database_url,
-        "INDEX_DIR": str(tmp_path / "index"), "RATELIMIT_STORAGE_URI": "memory://", "SERVER_NAME": "localhost",
-        "WTF_CSRF_ENABLED": True,
-    })
-    with app.app_context():
-        _db.create_all()
-        load_catalogs(None, app.config["CATALOG_DIR"])
+    with app_for_tests(database_url, tmp_path, WTF_CSRF_ENABLED=True) as app:
         yield app
-        _db.session.remove()
-        _db.engine.dispose()
 
 
 def _token(client, path):
