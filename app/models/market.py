@@ -167,7 +167,8 @@ class Match(db.Model):
     solution_id: Mapped[int] = mapped_column(sa.ForeignKey("solutions.id", ondelete="CASCADE"), index=True)
     rank: Mapped[int]
     score: Mapped[float]
-    reasons: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # The matcher's reasons as records (kind, English text, contribution, args); older rows: plain lines.
+    reasons: Mapped[list[dict | str]] = mapped_column(sa.JSON, default=list)
     mark: Mapped[MatchMark | None] = mapped_column(enum_column(MatchMark))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     marked_at: Mapped[datetime | None]

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.extensions import db
 from app.indexing import get_indexer
@@ -23,15 +24,21 @@ from app.services.directory import published_cases
 from app.services.permissions import require_org_member
 from matching import Query
 
-# Which of the matcher's reasons best says why, in order of preference.
-_WHY = ("Backed by", "Scenario:", "Answers:", "Serves the industry", "Close in meaning")
+# Which of the matcher's reasons best says why, in order of preference: by kind, or, for plain
+# English lines stored before reasons were records, by how the line begins.
+_WHY = (("evidence", "Backed by"), ("scenario", "Scenario:"), ("terms", "Answers:"),
+        ("industry", "Serves the industry"), ("semantic", "Close in meaning"))
 
 
-def why(reasons: list[str]) -> str:
-    """One line from the matcher's reasons: evidence first, then scenario, words, industry, meaning."""
-    for prefix in _WHY:
+def _is(reason: dict | str, kind: str, prefix: str) -> bool:
+    return reason.startswith(prefix) if isinstance(reason, str) else reason.get("kind") == kind
+
+
+def why(reasons: list[dict | str]) -> dict | str:
+    """One of the matcher's reasons: evidence first, then scenario, words, industry, meaning."""
+    for kind, prefix in _WHY:
         for reason in reasons:
-            if reason.startswith(prefix):
+            if _is(reason, kind, prefix):
                 return reason
     return reasons[0] if reasons else ""
 
@@ -39,7 +46,7 @@ def why(reasons: list[str]) -> str:
 @dataclass
 class Recommendation:
     record: object
-    why: str
+    why: dict | str  # a reason record (templates word it with the `reason` filter)
     score: float = 0.0
 
 
@@ -73,8 +80,9 @@ def also_contacted(org_id: int, industry_ids: set[int], limit: int = 5) -> list[
         .group_by(Match.solution_id).order_by(contacted.desc()).limit(limit)).all()
     solutions = {s.id: s for s in db.session.scalars(sa.select(Solution).where(
         Solution.id.in_([r[0] for r in rows]), Solution.deleted_at.is_(None)))}
-    return [Recommendation(solutions[sid], _("Contacted by %(n)d enterprise(s) in %(industry)s", n=n,
-                                             industry=industry))
+    return [Recommendation(solutions[sid], ngettext(
+        "Contacted by %(num)d enterprise in %(industry)s", "Contacted by %(num)d enterprises in %(industry)s", n,
+        industry=industry))
             for sid, n, industry in rows if sid in solutions]
 
 
@@ -86,7 +94,7 @@ def provider_dashboard(actor: User, per_solution: int = 5) -> list[tuple[Solutio
     out = []
     for solution in solutions:
         found = matching.ranked_needs_for_solution(solution, limit=per_solution * 2)
-        recs = [Recommendation(need, why(result.reason_lines()), result.score) for need, result in found]
+        recs = [Recommendation(need, why(result.reason_records()), result.score) for need, result in found]
         # Relevance first in coarse tiers of 0.1, newest first inside a tier.
         recs.sort(key=lambda r: (round(r.score, 1), r.record.created_at), reverse=True)
         out.append((solution, recs[:per_solution]))
@@ -108,7 +116,7 @@ def industry_highlights(industry: Industry, per_scenario: int = 3) -> list[tuple
             results = []
         solutions = {s.id: s for s in db.session.scalars(sa.select(Solution).where(
             Solution.id.in_([r.id for r in results]), Solution.deleted_at.is_(None)))}
-        recs = [Recommendation(solutions[r.id], why(r.reason_lines()), r.score) for r in results if r.id in solutions]
+        recs = [Recommendation(solutions[r.id], why(r.reason_records()), r.score) for r in results if r.id in solutions]
         cases = db.session.scalars(published_cases(exemplary=True).where(
             CaseStudy.industry_id == industry.id, CaseStudy.scenarios.any(Scenario.id == scenario.id))
             .limit(per_scenario)).all()

@@ -231,7 +231,7 @@ def notifications(actor: User, limit: int = 50) -> list[Notification]:
 
 def facet_labels() -> dict[str, dict[str, str]]:
     """Human labels of facet values, in the current language."""
-    zh = str(get_locale()) == "zh"
+    zh = get_locale().language == "zh"
     industries = {i.slug: (i.name_zh if zh and i.name_zh else i.name) for i in db.session.scalars(sa.select(Industry))}
     scenarios = {s.slug: (s.name_zh if zh and s.name_zh else s.name) for s in db.session.scalars(sa.select(Scenario))}
     return {
