@@ -1,5 +1,6 @@
 """Why a result matched, and what the need asks that the result does not show."""
 from matching.documents import Doc, Query, Reason
+from matching.text import cjk_phrases, is_cjk
 from matching.weights import Weights
 
 MAX_TERMS = 6
@@ -15,12 +16,14 @@ def _by_rarity(stems: list[str], pool_texts: list[str]) -> list[str]:
     return sorted(stems, key=lambda t: (df[t], -len(t)))
 
 
-def _matched(doc_lower: str, terms: dict[str, str], pool_texts: list[str]) -> list[str]:
-    """The need's words this doc contains, the most specific first (common words last, cut off)."""
+def _matched(doc_lower: str, terms: dict[str, str], pool_texts: list[str], query_text: str) -> list[str]:
+    """The need's words this doc contains, the most specific first (common words last, cut off);
+    Chinese pieces joined back into the phrases of the need they cover, first."""
     found = [t for t in terms if t in doc_lower]
     common = len(pool_texts) * 0.6  # in most candidates: says little about this one
-    specific = [t for t in _by_rarity(found, pool_texts) if sum(1 for x in pool_texts if t in x) <= common]
-    return [terms[t] for t in specific[:MAX_TERMS]]
+    specific = [terms[t] for t in _by_rarity(found, pool_texts) if sum(1 for x in pool_texts if t in x) <= common]
+    chinese = [t for t in specific if is_cjk(t)]
+    return [*cjk_phrases(chinese, query_text), *(t for t in specific if not is_cjk(t))][:MAX_TERMS]
 
 
 def _gaps(doc_lower: str, terms: dict[str, str], pool_texts: list[str]) -> list[str]:
@@ -38,7 +41,7 @@ def explain(doc: Doc, query: Query, terms: dict[str, str], features: dict[str, f
     norm = w.total
     doc_lower = doc.text.lower()
     pool_texts = [d.text.lower() for d in pool]
-    matched = _matched(doc_lower, terms, pool_texts)
+    matched = _matched(doc_lower, terms, pool_texts, query.text)
     reasons = []
     if matched:
         reasons.append(Reason("terms", "Answers: " + ", ".join(matched), 0.0, {"terms": matched}))

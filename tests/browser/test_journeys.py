@@ -1,0 +1,136 @@
+"""Each user's main journey through the real site in headless Chromium, in English and Chinese."""
+import re
+import uuid
+from urllib.parse import parse_qs, urlsplit
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import key_page
+
+PASSWORD = "correct horse battery staple"
+
+
+def register(page, role_label: str, organisation: str) -> str:
+    """Register through the form; return the new account's e-mail."""
+    email = f"{uuid.uuid4().hex[:10]}@example.com"
+    page.goto("/")
+    page.get_by_role("link", name="Register").click()
+    page.get_by_label(role_label).check()
+    page.get_by_label("Organisation name").fill(organisation)
+    page.get_by_label("Region (province)").fill("Hebei")
+    page.get_by_label("Your name").fill("Li Wei")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat the password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("status").filter(has_text="Welcome to ChainMatch")).to_be_visible()
+    return email
+
+
+def test_sme_registers_posts_a_need_reads_explained_matches_and_contacts_a_provider(page):
+    page.goto("/")
+    key_page(page, "home")
+    page.goto("/register")
+    key_page(page, "register")
+    register(page, "an industrial enterprise with needs", "Tangshan Rolling Works")
+
+    page.get_by_role("link", name="Post a need").click()
+    page.get_by_label("Title").fill("Catch scratches on our hot strip before the customer does")
+    page.get_by_label("What do you need solved?").fill(
+        "Customers keep finding scratches and scale on our hot-rolled coils. Inspectors cannot watch a strip "
+        "running at 20 m/s. We want the line to flag surface defects itself and tell us where on the coil they are.")
+    page.get_by_label("Industry", exact=True).select_option("steel")
+    page.get_by_label("Budget from (CNY)").fill("300000")
+    page.get_by_label("Budget up to (CNY)").fill("1200000")
+    key_page(page, "need-form")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("status").filter(has_text="Your need is published.")).to_be_visible()
+
+    matches = page.locator("#matches .match-list > li")
+    expect(matches.first).to_be_visible()
+    assert matches.count() >= 3
+    first = matches.first
+    reasons = first.get_by_role("list", name="Why this match")
+    expect(reasons).to_contain_text("Close in meaning to the need")
+    expect(page.get_by_text("CN¥300,000 – CN¥1,200,000")).to_be_visible()
+    key_page(page, "need-matches")
+
+    solution = first.locator(".card-title a").inner_text()
+    first.get_by_label("Your assessment").select_option("contacted")
+    first.get_by_role("button", name="Save").click()
+    expect(page.locator("#matches .match-list > li").filter(has_text=solution).locator(".badge-contacted")) \
+        .to_have_text("Contacted")
+
+    page.locator("#matches .match-list > li").filter(has_text=solution).locator(".card-title a").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(solution)
+    page.get_by_role("navigation", name="Breadcrumbs").get_by_role("link").click()  # the provider behind it
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    key_page(page, "provider-profile")
+
+
+def test_provider_lists_a_solution_and_finds_fitting_needs(page):
+    register(page, "a provider of intelligent solutions", "Hebei Vision Analytics")
+    page.get_by_role("link", name="List a solution").click()
+    page.get_by_label("Title").fill("Inline strip surface inspection")
+    page.get_by_label("Summary").fill("Line-scan cameras and deep learning flag scratches, scale and holes on strip.")
+    page.get_by_label("Description").fill(
+        "Cameras above and below the strip, defect classification at full line speed, coil defect maps for "
+        "grading and cutting, links to process data for root-cause analysis.")
+    page.get_by_label("Industries").select_option(["steel"])
+    page.get_by_label("Deployment").select_option("edge")
+    page.get_by_label("Price from (CNY)").fill("400000")
+    page.get_by_label("Price up to (CNY)").fill("1500000")
+    key_page(page, "solution-form")
+    page.get_by_role("button", name="Save solution").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inline strip surface inspection")
+    fits = page.locator("section", has=page.get_by_role("heading", name="Open needs that fit"))
+    expect(fits.locator(".match-list > li").first).to_be_visible()
+    expect(fits.get_by_role("list", name="Why this match").first).to_contain_text("Serves the industry: Steel")
+    key_page(page, "solution-fitting-needs")
+
+    page.get_by_role("link", name="Dashboard").click()
+    expect(page.get_by_role("heading", name="Inline strip surface inspection")).to_be_visible()
+    key_page(page, "provider-dashboard")
+
+
+def _query(url: str) -> dict:
+    return parse_qs(urlsplit(url).query)
+
+
+def test_visitor_searches_with_facets_in_english_and_chinese(page, browser, site):
+    page.goto("/")
+    page.get_by_role("link", name="Search", exact=True).click()
+    page.get_by_label(re.compile("^Search solutions")).fill("the motor dies without warning")
+    page.get_by_role("button", name="Search", exact=True).click()
+    results = page.locator(".result-list > li")
+    expect(results.first).to_be_visible()
+    key_page(page, "search-en")
+
+    # A facet click loads the results in place and updates the address, which can be shared.
+    facets = page.get_by_role("complementary", name="Filters")
+    facets.get_by_role("link", name=re.compile(r"^☐\s*Solutions")).click()
+    expect(page).to_have_url(re.compile(r"type=solution"))
+    expect(facets.get_by_role("link", name=re.compile(r"^☑\s*Solutions"))).to_be_visible()
+    expect(page.locator(".result-list .result-type").first).to_have_text("Solutions")
+    assert set(page.locator(".result-list .result-type").all_inner_texts()) == {"Solutions"}
+    titles = page.locator(".result-list h3").all_inner_texts()
+    shared = browser.new_page(base_url=site["url"])
+    shared.goto(page.url)
+    assert shared.locator(".result-list h3").all_inner_texts() == titles
+    shared.close()
+
+    # 中文: the footer switch, then a Chinese query with its words highlighted and a Chinese facet.
+    page.get_by_role("navigation", name="Language").get_by_role("button", name="简体中文").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    page.goto("/search")
+    page.get_by_label(re.compile("^搜索解决方案")).fill("表面缺陷")
+    page.get_by_role("button", name="搜索", exact=True).click()
+    expect(page.locator(".result-list mark").first).to_be_visible()
+    assert any("表面" in m or "缺陷" in m for m in page.locator(".result-list mark").all_inner_texts())
+    facets = page.get_by_role("complementary", name="筛选条件")
+    facets.get_by_role("link", name=re.compile(r"^☐\s*钢铁")).click()
+    expect(page).to_have_url(re.compile(r"industry=steel"))
+    assert _query(page.url)["q"] == ["表面缺陷"]
+    expect(page.locator(".result-count")).to_contain_text("条结果")
+    key_page(page, "search-zh")
