@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import get_locale, ngettext
 
 from app.extensions import db
 from app.indexing import get_indexer
@@ -20,7 +20,7 @@ from app.models import (
     User,
 )
 from app.services import matching
-from app.services.directory import published_cases
+from app.services.directory import industries, published_cases
 from app.services.permissions import require_org_member
 from matching import Query
 
@@ -74,16 +74,18 @@ def also_contacted(org_id: int, industry_ids: set[int], limit: int = 5) -> list[
         return []
     contacted = sa.func.count(sa.distinct(Need.organization_id))
     rows = db.session.execute(
-        sa.select(Match.solution_id, contacted, sa.func.min(Industry.name))
+        sa.select(Match.solution_id, contacted, sa.func.min(Industry.slug))
         .join(Need, Match.need_id == Need.id).join(Industry, Need.industry_id == Industry.id)
         .where(Match.mark == MatchMark.CONTACTED, Need.organization_id != org_id, Need.industry_id.in_(industry_ids))
         .group_by(Match.solution_id).order_by(contacted.desc()).limit(limit)).all()
     solutions = {s.id: s for s in db.session.scalars(sa.select(Solution).where(
         Solution.id.in_([r[0] for r in rows]), Solution.deleted_at.is_(None)))}
+    zh = get_locale().language == "zh"
+    names = {i.slug: i.name_zh if zh and i.name_zh else i.name for i in industries()}
     return [Recommendation(solutions[sid], ngettext(
         "Contacted by %(num)d enterprise in %(industry)s", "Contacted by %(num)d enterprises in %(industry)s", n,
-        industry=industry))
-            for sid, n, industry in rows if sid in solutions]
+        industry=names[slug]))
+            for sid, n, slug in rows if sid in solutions]
 
 
 def provider_dashboard(actor: User, per_solution: int = 5) -> list[tuple[Solution, list[Recommendation]]]:

@@ -25,6 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE / "artifacts"
 AXE = HERE / "vendor" / "axe-core" / "axe.min.js"
+# Embeddings of the demo data kept between runs (keyed inside by model and text hash, so never stale):
+# `flask demo load` then spends seconds instead of minutes embedding.
+EMBEDDINGS_CACHE = ROOT / "instance" / "browser-tests-embeddings.sqlite3"
 BLOCKING = {"serious", "critical"}
 
 
@@ -78,8 +81,15 @@ def site(tmp_path_factory):
            "SECRET_KEY": "browser-tests", "DATABASE_URL": f"sqlite:///{folder / 'site.sqlite3'}",
            "INDEX_DIR": str(folder / "index"), "CHAINMATCH_INDEXING": "inline", "RATELIMIT_LOGIN": "1000 per minute"}
     env.pop("ELASTICSEARCH_URL", None)
+    embeddings = folder / "index" / "embeddings.sqlite3"
+    if EMBEDDINGS_CACHE.exists():
+        embeddings.parent.mkdir()
+        shutil.copyfile(EMBEDDINGS_CACHE, embeddings)
     _flask(env, "db", "upgrade")
     accounts = dict(re.findall(r"demo account (\S+) password (\S+)", _flask(env, "demo", "load")))
+    EMBEDDINGS_CACHE.parent.mkdir(exist_ok=True)
+    shutil.copyfile(embeddings, f"{EMBEDDINGS_CACHE}.tmp")
+    os.replace(f"{EMBEDDINGS_CACHE}.tmp", EMBEDDINGS_CACHE)
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "4", "--timeout", "120",
@@ -97,7 +107,8 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the whole session."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+    expect.set_options(timeout=30_000)  # a shared 2-core machine: pages can take seconds
     if ARTIFACTS.exists():
         shutil.rmtree(ARTIFACTS)
     ARTIFACTS.mkdir(parents=True)
@@ -111,7 +122,8 @@ def browser():
 def page(browser, site):
     """A fresh browser profile (no cookies) on the site, English first like most visitors' browsers."""
     context = browser.new_context(base_url=site["url"], locale="en-GB", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(20_000)
+    context.set_default_timeout(30_000)
+    context.set_default_navigation_timeout(90_000)  # posting a need embeds and matches it inline
     tab = context.new_page()
     errors = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
@@ -122,9 +134,10 @@ def page(browser, site):
 
 
 def shoot(page, name: str) -> Path:
-    """Save a full-page screenshot as artifacts/<name>.png."""
+    """Save what the window shows as artifacts/<name>.png, and the whole page as <name>.full.png."""
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path))
+    page.screenshot(path=str(ARTIFACTS / f"{name}.full.png"), full_page=True)
     return path
 
 
