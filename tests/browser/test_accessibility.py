@@ -38,3 +38,18 @@ def test_the_language_switch_works_from_the_keyboard(page):
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect(page).to_have_url(re.compile(r"/industries$"))
     key_page(page, "industries-zh")
+
+
+PUBLIC_PAGES = ["/", "/search?q=predictive+maintenance", "/industries", "/industries/steel", "/needs", "/providers",
+                "/cases", "/standards", "/login", "/register", "/reset"]
+
+
+def test_public_pages_pass_the_checker_in_both_languages(page):
+    for language in ("en", "zh_Hans"):
+        page.goto("/")
+        page.get_by_role("navigation", name=re.compile("Language|语言")).get_by_role(
+            "button", name={"en": "English", "zh_Hans": "简体中文"}[language]).click()
+        for path in PUBLIC_PAGES:
+            page.goto(path)
+            name = re.sub(r"\W+", "-", path.strip("/")).strip("-") or "home"
+            check_accessibility(page, f"sweep-{language}-{name}")
