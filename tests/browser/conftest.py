@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))  # Debian's; never `playwright install`
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,8 +88,9 @@ def site(tmp_path_factory):
     _flask(env, "db", "upgrade")
     accounts = dict(re.findall(r"demo account (\S+) password (\S+)", _flask(env, "demo", "load")))
     EMBEDDINGS_CACHE.parent.mkdir(exist_ok=True)
-    shutil.copyfile(embeddings, f"{EMBEDDINGS_CACHE}.tmp")
-    os.replace(f"{EMBEDDINGS_CACHE}.tmp", EMBEDDINGS_CACHE)
+    partial = f"{EMBEDDINGS_CACHE}.{os.getpid()}.tmp"
+    shutil.copyfile(embeddings, partial)
+    os.replace(partial, EMBEDDINGS_CACHE)
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "4", "--timeout", "120",
