@@ -54,3 +54,14 @@ def test_pages_carry_the_token_in_every_post_form(client, enterprise, need):
     _login(client, enterprise)
     page = client.get(f"/needs/{need.slug}").get_data(as_text=True)
     assert page.count('<form method="post"') == page.count('name="csrf_token"')
+
+
+def test_language_switch_without_a_token_changes_nothing(client, enterprise, db):
+    _login(client, enterprise)
+    assert client.post("/language/zh_Hans").status_code == 400
+    db.session.refresh(enterprise)
+    assert enterprise.locale is None
+    token = _token(client, "/profile")
+    assert client.post("/language/zh_Hans", data={"csrf_token": token}).status_code == 302
+    db.session.refresh(enterprise)
+    assert enterprise.locale == "zh_Hans"
