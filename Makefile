@@ -6,7 +6,7 @@ export FLASK_APP := wsgi
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run install test test-sqlite test-postgres lint clean
+.PHONY: run install translations translations-update test test-sqlite test-postgres lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,23 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed translations
+
+# Translations: the .po files in translations/ are the source (committed); the .mo files the site
+# reads are compiled from them here, never committed. `make translations-update` collects the
+# strings marked with _()/_l() into translations/messages.pot and merges them into every .po
+# (new ones untranslated: tests/services/test_translations.py fails until they are translated).
+PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+
+translations: $(PO_FILES:.po=.mo)
+
+translations/%.mo: translations/%.po | $(VENV)/.installed
+	$(BIN)/pybabel -q compile -i $< -o $@
+
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --sort-output --no-wrap \
+		--project ChainMatch --msgid-bugs-address dev@chainmatch.local -o translations/messages.pot .
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-wrap --ignore-obsolete
 
 run: install
 	$(BIN)/flask db upgrade
@@ -38,4 +54,4 @@ test-postgres: install
 	$(BIN)/pytest -q -n 2 --dist loadfile --db postgres tests/services tests/views tests/api
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache translations/*/LC_MESSAGES/*.mo

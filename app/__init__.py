@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import api, cli, errorpages, indexing, web
+from app import api, cli, errorpages, i18n, indexing, web
 from app.accounts.views import bp as accounts_bp
 from app.admin.views import bp as admin_bp
 from app.campaigns.views import bp as campaigns_bp
@@ -43,10 +43,11 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, render_as_batch=True, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=web.select_locale)
+    babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
     indexing.init_app(app)
     web.init_app(app)
+    i18n.init_app(app)
     errorpages.init_app(app)
 
     app.register_blueprint(web.bp)

@@ -30,7 +30,9 @@ class Config:
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@chainmatch.local")
     BABEL_DEFAULT_LOCALE = "en"
-    LANGUAGES = ("en", "zh")
+    LANGUAGES = ("en", "zh_Hans")  # the catalogues in translations/ (app/i18n.py)
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")  # dates are stored in UTC, shown in this
     PAGE_SIZE = 20
     # A match at or above this score counts: it covers a need (programmes) and a need without one is a gap.
     MATCH_SCORE_FLOOR = float(os.environ.get("MATCH_SCORE_FLOOR", "0.75"))

@@ -1,17 +1,18 @@
 """Site-wide web plumbing: home page, locale, login loader, security headers, template helpers."""
-from flask import Blueprint, abort, current_app, g, has_request_context, redirect, render_template, request, session, url_for
-from flask_babel import format_decimal, get_locale
+from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, refresh
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app.extensions import login_manager
-from app.services import directory, permissions
+from app.i18n import normalize_locale
+from app.reports import bar_chart
+from app.services import accounts, directory, permissions
 from app.services import search as search_service
 from app.services.accounts import load_session_user
-from app.reports import bar_chart
-from app.webforms import label, localized
+from app.webforms import label, localized, run_service, safe_next
 
 bp = Blueprint("web", __name__)
 
@@ -28,35 +29,15 @@ def index():
                            cases=directory.exemplary_cases())
 
 
-@bp.get("/language/<code>")
+@bp.post("/language/<code>")
 def set_language(code: str):
-    """Switch the interface language (remembered in the session)."""
-    if code in current_app.config["LANGUAGES"]:
-        session["locale"] = code
-    target = request.args.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("web.index"))
-
-
-def select_locale() -> str:
-    """Pick the language: the user's choice, then the session, then the browser (CLI: the default)."""
-    if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.locale:
-        return current_user.locale
-    return session.get("locale") or request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
-
-
-def money(value: int | None) -> str:
-    """Format a CNY amount for the current locale."""
-    return "" if value is None else f"¥{format_decimal(value)}"
-
-
-def money_range(low: int | None, high: int | None) -> str:
-    if low is None and high is None:
-        return ""
-    if low is None or high is None:
-        return money(low if high is None else high)
-    return f"{money(low)} – {money(high)}"
+    """Switch the interface language: remembered on the account when signed in, else in the session."""
+    locale = normalize_locale(code)
+    if locale is not None:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            run_service(None, accounts.set_locale, current_user, locale)
+    return redirect(safe_next(url_for("web.index")))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -98,8 +79,11 @@ def init_app(app) -> None:
 
     @app.before_request
     def remember_locale():
+        # Flask-Babel caches the locale on `g`, which outlives a request when an app context was
+        # already pushed (tests, scripts): choose afresh for every request.
+        refresh()
         g.locale = str(get_locale())
 
-    app.jinja_env.globals.update(perm=permissions, money_range=money_range, bar_chart=bar_chart,
+    app.jinja_env.globals.update(perm=permissions, bar_chart=bar_chart,
                                  unread_notifications=lambda: search_service.unread_count(current_user))
-    app.jinja_env.filters.update(money=money, localized=localized, label=label)
+    app.jinja_env.filters.update(localized=localized, label=label)

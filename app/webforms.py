@@ -76,7 +76,7 @@ def label(value) -> str:
 
 def localized(record, field: str = "name") -> str:
     """Return a catalogue record's name (or other field) in the interface language."""
-    if str(get_locale()) == "zh":
+    if get_locale().language == "zh":
         return getattr(record, f"{field}_zh", "") or getattr(record, field)
     return getattr(record, field)
 

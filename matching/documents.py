@@ -58,9 +58,15 @@ class Query:
 
 @dataclass
 class Reason:
-    kind: str  # terms, semantic, industry, scenario, budget, region, evidence, standards, gap
-    text: str
+    kind: str  # terms, semantic, industry, scenario, budget, region, deployment, evidence, standards, gap
+    text: str  # in English, for the command line and IMPORT_FORMAT.md's output
     contribution: float = 0.0
+    # The facts behind `text` (slugs, amounts, flags; a gap's "missing": scenario, terms, budget,
+    # deployment), so that a caller can word the reason itself, e.g. in another language.
+    args: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return asdict(self)
 
 
 @dataclass
@@ -75,3 +81,7 @@ class Result:
 
     def reason_lines(self) -> list[str]:
         return [r.text for r in self.reasons]
+
+    def reason_records(self) -> list[dict]:
+        """The reasons as plain data (kind, English text, contribution, args), as stored with a match."""
+        return [r.to_json() for r in self.reasons]

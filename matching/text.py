@@ -58,6 +58,33 @@ def cjk_pieces(text: str) -> list[str]:
     return pieces
 
 
+def is_cjk(term: str) -> bool:
+    """Whether a term is all Chinese characters."""
+    return bool(_CJK.fullmatch(term))
+
+
+def cjk_phrases(pieces: list[str], text: str) -> list[str]:
+    """The stretches of text covered by the given Chinese pieces, in text order.
+
+    Overlapping trigrams are how the index matches Chinese, not how people read it: the pieces
+    热轧带, 轧带钢, 带钢表 found in "热轧带钢表面" are shown as the one phrase 热轧带钢表.
+    """
+    covered = [False] * len(text)
+    for piece in pieces:
+        start = text.find(piece)
+        while start != -1:
+            covered[start:start + len(piece)] = [True] * len(piece)
+            start = text.find(piece, start + 1)
+    phrases, start = [], None
+    for i, flag in enumerate([*covered, False]):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            phrases.append(text[start:i])
+            start = None
+    return list(dict.fromkeys(phrases))
+
+
 def term_map(text: str) -> dict[str, str]:
     """Map each distinct stemmed content term of text to the word it came from, in order.
 

@@ -2,12 +2,17 @@
 import contextlib
 import email
 import email.policy
+import os
 import socketserver
+import tempfile
 import threading
 import uuid
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 from app import create_app
 from app.extensions import db as _db
@@ -38,6 +43,28 @@ def fresh_postgres_database(prefix: str = "cm_test"):
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+
+def compile_translations() -> None:
+    """Compile each .po whose .mo is missing or older, as `make translations` does (pytest run on its own)."""
+    for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as f:
+            catalog = read_po(f)
+        fd, tmp = tempfile.mkstemp(dir=mo.parent, suffix=".tmp")  # xdist workers may race: replace atomically
+        with os.fdopen(fd, "wb") as f:
+            write_mo(f, catalog)
+        os.replace(tmp, mo)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def translations_compiled():
+    compile_translations()
 
 
 @pytest.fixture

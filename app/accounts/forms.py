@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from app.i18n import LANGUAGE_NAMES
 from app.models import TokenScope, UserRole
 from app.webforms import choices
 
@@ -54,7 +55,7 @@ class ResetForm(FlaskForm):
 
 class ProfileForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
-    locale = SelectField(_l("Language"), choices=choices([("en", "English"), ("zh", "中文")],
+    locale = SelectField(_l("Language"), choices=choices(LANGUAGE_NAMES.items(),
                                                           blank=_l("Browser default")))
     submit = SubmitField(_l("Save profile"))
 

@@ -16,6 +16,7 @@ from app.accounts.forms import (
 )
 from app.errors import AccountLocked
 from app.extensions import limiter
+from app.i18n import normalize_locale
 from app.models import TokenScope, UserRole
 from app.services import accounts, tokens
 from app.services.mail import send_mail
@@ -114,6 +115,7 @@ def profile():
     form, password_form = ProfileForm(), PasswordForm()
     if not form.is_submitted():
         fill_form(form, current_user)
+        form.locale.data = normalize_locale(current_user.locale)  # "zh" was stored before zh_Hans
     elif form.validate() and run_service(form, accounts.update_profile, current_user, name=form.name.data,
                                          locale=form.locale.data):
         flash(_("Your profile has been saved."), "success")

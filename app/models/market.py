@@ -218,7 +218,8 @@ class Match(db.Model):
     solution_id: Mapped[int] = mapped_column(sa.ForeignKey("solutions.id", ondelete="CASCADE"), index=True)
     rank: Mapped[int]
     score: Mapped[float]
-    reasons: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # The matcher's reasons as records (kind, English text, contribution, args); older rows: plain lines.
+    reasons: Mapped[list[dict | str]] = mapped_column(sa.JSON, default=list)
     mark: Mapped[MatchMark | None] = mapped_column(enum_column(MatchMark))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     marked_at: Mapped[datetime | None]
@@ -232,8 +233,9 @@ class Match(db.Model):
                                                       cascade="all, delete-orphan")
 
     @property
-    def why(self) -> str:
-        """Why it matched: the matcher's first reason line."""
+    def why(self) -> dict | str:
+        """Why it matched: the matcher's first reason (a record; a plain line for older matches).
+        Word it with app.i18n.reason_text (templates: the `reason` filter)."""
         return self.reasons[0] if self.reasons else ""
 
 

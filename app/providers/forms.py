@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, URL
 
+from app.i18n import region
 from app.models import Deployment, OrgSize
 from app.services import directory
 from app.webforms import (
@@ -29,7 +30,7 @@ class ProviderFilterForm(FilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.industry.choices = industry_choices(blank=_l("All industries"))
-        self.region.choices = choices(((r, r) for r in directory.provider_regions()), blank=_l("All regions"))
+        self.region.choices = choices(((r, region(r)) for r in directory.provider_regions()), blank=_l("All regions"))
         self.size.choices = enum_choices(OrgSize, blank=_l("Any size"))
 
 

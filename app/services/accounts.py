@@ -168,6 +168,15 @@ def update_profile(actor: User, *, name: str, locale: str | None) -> User:
     return actor
 
 
+def set_locale(actor: User, locale: str | None) -> User:
+    """Remember the acting user's interface language (None: follow the browser)."""
+    if actor.locale != locale:
+        actor.locale = locale
+        audit(actor, "update", "user", actor.id, {"locale": locale})
+        db.session.commit()
+    return actor
+
+
 def change_password(actor: User, current: str, new: str) -> None:
     """Change the acting user's password; every other session ends."""
     try:

@@ -109,7 +109,7 @@ def assess_need(actor: User | None, *, title: str = "", description: str = "", i
 
 def _names(model, slugs) -> dict[str, str]:
     """Names of catalogue entries in the current language."""
-    zh = str(get_locale()) == "zh"
+    zh = get_locale().language == "zh"
     rows = db.session.execute(sa.select(model.slug, model.name, model.name_zh).where(model.slug.in_(list(slugs))))
     return {slug: name_zh if zh and name_zh else name for slug, name, name_zh in rows}
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.errors import InvalidState, NotFound, PermissionDenied, ValidationFailed
+from app.i18n import reason_text
 from app.extensions import db
 from app.models import DeclineReason, Match, MatchEvent, MatchState, Need, Solution, User, utcnow
 from app.services.common import audit, commit
@@ -89,7 +90,7 @@ def _notify_other_side(actor: User, match: Match, sides: set[str], reason: Decli
     if reason is not None:
         message += " " + _("Reason: %(reason)s.", reason=label(reason)) + (f" {note}" if note else "")
     if match.why:
-        message += " " + _("Why it matched: %(why)s", why=match.why)
+        message += " " + _("Why it matched: %(why)s", why=reason_text(match.why))
     recipients = db.session.scalars(sa.select(User).where(User.organization_id.in_(org_ids),
                                                           User.active.is_(True))).all()
     for user in recipients:

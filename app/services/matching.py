@@ -57,7 +57,7 @@ def refresh_matches(need: Need) -> list[Match]:
     keep = set()
     for rank, result in enumerate(results, start=1):
         match = existing.get(result.id) or Match(need=need, solution_id=result.id)
-        match.rank, match.score, match.reasons, match.created_at = rank, result.score, result.reason_lines(), utcnow()
+        match.rank, match.score, match.reasons, match.created_at = rank, result.score, result.reason_records(), utcnow()
         db.session.add(match)
         keep.add(result.id)
     for solution_id, match in existing.items():
@@ -120,9 +120,9 @@ def ranked_needs_for_solution(solution: Solution, limit: int = 10) -> list[tuple
     return [(needs[r.id], r) for r in results if r.id in needs]
 
 
-def needs_for_solution(solution: Solution, limit: int = 10) -> list[tuple[Need, list[str]]]:
-    """Open needs that fit a solution, best first, each with the matcher's reasons."""
-    return [(need, result.reason_lines()) for need, result in ranked_needs_for_solution(solution, limit)]
+def needs_for_solution(solution: Solution, limit: int = 10) -> list[tuple[Need, list[dict]]]:
+    """Open needs that fit a solution, best first, each with the matcher's reasons (records, as stored)."""
+    return [(need, result.reason_records()) for need, result in ranked_needs_for_solution(solution, limit)]
 
 
 def evaluate_labels(data: dict, k: int = 10) -> dict[str, dict]:

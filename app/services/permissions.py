@@ -128,7 +128,8 @@ def require_org_member(user: User, kind: OrgKind) -> Organization:
     """Return the user's organisation of the given kind, or refuse."""
     org = user.organization
     require(org is not None and org.kind == kind and not org.is_deleted,
-            _("Only members of a %(kind)s organisation can do this.", kind=kind.value))
+            _("Only members of an enterprise can do this.") if kind == OrgKind.ENTERPRISE
+            else _("Only members of a provider can do this."))
     return org
 
 

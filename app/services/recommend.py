@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import get_locale, ngettext
 
 from app.extensions import db
 from app.indexing import get_indexer
@@ -19,21 +20,27 @@ from app.models import (
     User,
 )
 from app.services import matching
-from app.services.directory import published_cases
+from app.services.directory import industries, published_cases
 from app.services.permissions import require_org_member
 from matching import Query
 
 # A match that reached one of these states was contacted (declined ones may not have been).
 CONTACTED_STATES = (MatchState.CONTACTED, MatchState.IN_DISCUSSION, MatchState.AGREED, MatchState.DELIVERED)
-# Which of the matcher's reasons best says why, in order of preference.
-_WHY = ("Backed by", "Scenario:", "Answers:", "Serves the industry", "Close in meaning")
+# Which of the matcher's reasons best says why, in order of preference: by kind, or, for plain
+# English lines stored before reasons were records, by how the line begins.
+_WHY = (("evidence", "Backed by"), ("scenario", "Scenario:"), ("terms", "Answers:"),
+        ("industry", "Serves the industry"), ("semantic", "Close in meaning"))
 
 
-def why(reasons: list[str]) -> str:
-    """One line from the matcher's reasons: evidence first, then scenario, words, industry, meaning."""
-    for prefix in _WHY:
+def _is(reason: dict | str, kind: str, prefix: str) -> bool:
+    return reason.startswith(prefix) if isinstance(reason, str) else reason.get("kind") == kind
+
+
+def why(reasons: list[dict | str]) -> dict | str:
+    """One of the matcher's reasons: evidence first, then scenario, words, industry, meaning."""
+    for kind, prefix in _WHY:
         for reason in reasons:
-            if reason.startswith(prefix):
+            if _is(reason, kind, prefix):
                 return reason
     return reasons[0] if reasons else ""
 
@@ -41,7 +48,7 @@ def why(reasons: list[str]) -> str:
 @dataclass
 class Recommendation:
     record: object
-    why: str
+    why: dict | str  # a reason record (templates word it with the `reason` filter)
     score: float = 0.0
 
 
@@ -69,15 +76,18 @@ def also_contacted(org_id: int, industry_ids: set[int], limit: int = 5) -> list[
         return []
     contacted = sa.func.count(sa.distinct(Need.organization_id))
     rows = db.session.execute(
-        sa.select(Match.solution_id, contacted, sa.func.min(Industry.name))
+        sa.select(Match.solution_id, contacted, sa.func.min(Industry.slug))
         .join(Need, Match.need_id == Need.id).join(Industry, Need.industry_id == Industry.id)
         .where(Match.state.in_(CONTACTED_STATES), Need.organization_id != org_id, Need.industry_id.in_(industry_ids))
         .group_by(Match.solution_id).order_by(contacted.desc()).limit(limit)).all()
     solutions = {s.id: s for s in db.session.scalars(sa.select(Solution).where(
         Solution.id.in_([r[0] for r in rows]), Solution.deleted_at.is_(None)))}
-    return [Recommendation(solutions[sid], _("Contacted by %(n)d enterprise(s) in %(industry)s", n=n,
-                                             industry=industry))
-            for sid, n, industry in rows if sid in solutions]
+    zh = get_locale().language == "zh"
+    names = {i.slug: i.name_zh if zh and i.name_zh else i.name for i in industries()}
+    return [Recommendation(solutions[sid], ngettext(
+        "Contacted by %(num)d enterprise in %(industry)s", "Contacted by %(num)d enterprises in %(industry)s", n,
+        industry=names[slug]))
+            for sid, n, slug in rows if sid in solutions]
 
 
 def provider_dashboard(actor: User, per_solution: int = 5) -> list[tuple[Solution, list[Recommendation]]]:
@@ -88,7 +98,7 @@ def provider_dashboard(actor: User, per_solution: int = 5) -> list[tuple[Solutio
     out = []
     for solution in solutions:
         found = matching.ranked_needs_for_solution(solution, limit=per_solution * 2)
-        recs = [Recommendation(need, why(result.reason_lines()), result.score) for need, result in found]
+        recs = [Recommendation(need, why(result.reason_records()), result.score) for need, result in found]
         # Relevance first in coarse tiers of 0.1, newest first inside a tier.
         recs.sort(key=lambda r: (round(r.score, 1), r.record.created_at), reverse=True)
         out.append((solution, recs[:per_solution]))
@@ -110,7 +120,7 @@ def industry_highlights(industry: Industry, per_scenario: int = 3) -> list[tuple
             results = []
         solutions = {s.id: s for s in db.session.scalars(sa.select(Solution).where(
             Solution.id.in_([r.id for r in results]), Solution.deleted_at.is_(None)))}
-        recs = [Recommendation(solutions[r.id], why(r.reason_lines()), r.score) for r in results if r.id in solutions]
+        recs = [Recommendation(solutions[r.id], why(r.reason_records()), r.score) for r in results if r.id in solutions]
         cases = db.session.scalars(published_cases(exemplary=True).where(
             CaseStudy.industry_id == industry.id, CaseStudy.scenarios.any(Scenario.id == scenario.id))
             .limit(per_scenario)).all()

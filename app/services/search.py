@@ -232,7 +232,7 @@ def notifications(actor: User, limit: int = 50) -> list[Notification]:
 
 def facet_labels() -> dict[str, dict[str, str]]:
     """Human labels of facet values, in the current language."""
-    zh = str(get_locale()) == "zh"
+    zh = get_locale().language == "zh"
     # Columns only: loading the catalogue objects (with their relationships) cost more than the search.
     industries = {slug: (name_zh if zh and name_zh else name)
                   for slug, name, name_zh in db.session.execute(sa.select(Industry.slug, Industry.name, Industry.name_zh))}

@@ -60,6 +60,23 @@ def test_reasons_name_matched_terms_and_what_the_solution_does_not_show(matcher)
     assert any(line.startswith("Does not mention:") and "bearing" in line for line in by_key["s2"])
 
 
+def test_reasons_carry_the_facts_a_translation_needs(matcher):
+    results = matcher.match(Query("The motor on our conveyor died with no warning", industries=["steel"]), limit=1)
+    facts = {r["kind"]: r["args"] for r in results[0].reason_records()}
+    assert facts["industry"] == {"industries": ["steel"]}  # slugs: the site words them in the reader's language
+    assert facts["scenario"] == {"scenario": "predictive-maintenance", "stated": False}
+    assert facts["evidence"]["exemplary"] is True and facts["evidence"]["title"] == "Mill drive pilot"
+    assert facts["standards"] == {"standards": ["ISO 13374-1:2003"]}
+    assert [r["text"] for r in results[0].reason_records()] == results[0].reason_lines()
+
+
+def test_chinese_words_a_need_shares_are_shown_as_its_phrases(matcher):
+    matcher.upsert("solution", [solution(9, "带钢表面缺陷检测", "线阵相机在线检测带钢表面缺陷。", 9)])
+    results = matcher.match(Query("热轧带钢表面缺陷漏检", industries=["steel"]), limit=5)
+    answers = next(r for r in results if r.key == "s9").reasons[0]
+    assert answers.kind == "terms" and answers.args["terms"][0] == "带钢表面缺陷"
+
+
 def test_industry_filter_keeps_every_allowed_result(matcher):
     results = matcher.match(Query("forecast electricity demand"), limit=10, filters={"industries": "power"})
     assert [r.key for r in results] == ["s3"]

@@ -108,11 +108,11 @@ def test_password_reset_request_does_not_reveal_unknown_emails(client, enterpris
 
 def test_profile_saves_name_and_language(client, auth, enterprise, db):
     auth.login(enterprise)
-    response = client.post("/profile", data={"name": "Wang Fang", "locale": "zh"})
+    response = client.post("/profile", data={"name": "Wang Fang", "locale": "zh_Hans"})
     assert response.status_code == 302
     db.session.refresh(enterprise)
-    assert enterprise.name == "Wang Fang" and enterprise.locale == "zh"
-    assert 'lang="zh-CN"' in client.get("/profile").get_data(as_text=True)
+    assert enterprise.name == "Wang Fang" and enterprise.locale == "zh_Hans"
+    assert 'lang="zh-Hans"' in client.get("/profile").get_data(as_text=True)
 
 
 def test_change_password_keeps_this_session_and_checks_the_current_one(client, auth, enterprise):

@@ -69,3 +69,14 @@ def test_moving_a_match_without_a_token_is_refused(client, enterprise, match, db
     assert response.status_code == 400
     db.session.expire_all()
     assert match.state == "suggested" and match.events == []
+
+
+def test_language_switch_without_a_token_changes_nothing(client, enterprise, db):
+    _login(client, enterprise)
+    assert client.post("/language/zh_Hans").status_code == 400
+    db.session.refresh(enterprise)
+    assert enterprise.locale is None
+    token = _token(client, "/profile")
+    assert client.post("/language/zh_Hans", data={"csrf_token": token}).status_code == 302
+    db.session.refresh(enterprise)
+    assert enterprise.locale == "zh_Hans"

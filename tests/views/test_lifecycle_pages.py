@@ -1,7 +1,9 @@
 """Following a match up in the site: both sides see its state, move it on, and are told what the other did."""
 import pytest
 import sqlalchemy as sa
+from markupsafe import escape
 
+from app.i18n import reason_text
 from app.models import Match, MatchEvent, MatchState, Notification, UserRole
 
 pytestmark = pytest.mark.usefixtures("view_app")
@@ -20,7 +22,7 @@ def test_both_sides_see_the_state_and_follow_the_match_up(client, auth, enterpri
 
     auth.login(provider)
     mine = client.get("/matches").get_data(as_text=True)
-    assert match.need.title in mine and "badge-suggested" in mine and match.why in mine
+    assert match.need.title in mine and "badge-suggested" in mine and str(escape(reason_text(match.why))) in mine
     response = client.post(f"/matches/{match.id}/advance", data={"state": "contacted"})
     assert response.status_code == 302 and response.headers["Location"] == f"/matches/{match.id}"
     assert _state(db, match) == MatchState.CONTACTED

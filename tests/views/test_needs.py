@@ -30,7 +30,7 @@ def test_enterprise_posts_a_need(client, auth, enterprise, db):
     assert need.status == NeedStatus.OPEN and need.budget_max == 400_000
     assert [s.slug for s in need.scenarios] == ["predictive-maintenance"]
     page = client.get(f"/needs/{need.slug}").get_data(as_text=True)
-    assert "Predict bearing failures" in page and "¥100,000 – ¥400,000" in page
+    assert "Predict bearing failures" in page and "CN¥100,000 – CN¥400,000" in page
 
 
 def test_enterprise_saves_a_draft(client, auth, enterprise, db):

@@ -22,7 +22,7 @@ def test_provider_lists_a_solution(client, auth, provider, db):
     assert response.headers["Location"] == f"/solutions/{solution.slug}"
     assert solution.capabilities == ["MPC", "soft sensors"] and solution.deployment == "on-premise"
     page = client.get(f"/solutions/{solution.slug}").get_data(as_text=True)
-    assert "¥500,000 – ¥1,500,000" in page and "soft sensors" in page
+    assert "CN¥500,000 – CN¥1,500,000" in page and "soft sensors" in page
     assert "Open needs that fit" in page  # shown to the provider's own members
 
 

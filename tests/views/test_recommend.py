@@ -26,7 +26,7 @@ def test_enterprises_like_yours_also_contacted(client, auth, make_user, enterpri
     auth.login(enterprise)
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Enterprises like yours also contacted" in page
-    assert "Contacted by 1 enterprise(s) in Steel" in page
+    assert "Contacted by 1 enterprise in Steel" in page
 
 
 def test_provider_dashboard_lists_fitting_open_needs_newest_first_within_relevance(client, auth, provider, solution,
