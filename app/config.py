@@ -36,6 +36,8 @@ class Config:
     PAGE_SIZE = 20
     # A match at or above this score counts: it covers a need (programmes) and a need without one is a gap.
     MATCH_SCORE_FLOOR = float(os.environ.get("MATCH_SCORE_FLOOR", "0.75"))
+    # Providers' track records (from the outcomes of the match lists shown) in the re-ranking; 0 turns it off.
+    MATCHING_TRACK_RECORD = _bool("MATCHING_TRACK_RECORD", True)
     # Rate limits (Flask-Limiter syntax) per client address on the POSTs that guess or spam; storage is
     # REDIS_URL when set (shared by every worker), else memory (per process).
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute")

@@ -1,5 +1,6 @@
 """The one adapter between the app and the matching library: documents from the database, the outbox drain."""
 import logging
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from app.models import (
     CaseReviewState,
     CaseStudy,
     Industry,
+    Match,
+    MatchImpression,
+    MatchState,
     Need,
     Organization,
     OrgKind,
@@ -25,6 +29,7 @@ from app.models import (
 from matching.elastic import ElasticSearchBackend, connect
 from matching.search import EmbeddedSearch
 from matching import Doc, Embedder, Matcher, ModelMismatch, ScenarioInfo
+from matching.track_record import OUTCOME_VALUES, track_records
 
 log = logging.getLogger(__name__)
 COLLECTIONS = ("solution", "need", "product", "case", "provider", "scenario", "standard")
@@ -141,9 +146,13 @@ MODELS = {"solution": Solution, "need": Need, "product": Product, "case": CaseSt
 class Indexer:
     """Keeps the matcher's index in step with the database."""
 
+    TRACK_RECORDS_FOR = 600  # seconds a process keeps providers' track records before reading them again
+
     def __init__(self, index_dir: str, model_path: str | None, backend: str = "torch",
-                 elasticsearch_url: str | None = None, elasticsearch_knn: bool = True):
+                 elasticsearch_url: str | None = None, elasticsearch_knn: bool = True, track_record: bool = True):
         self.index_dir = Path(index_dir)
+        self.track_record = track_record
+        self._track_read_at = float("-inf")
         self.model_path = model_path
         self.backend = backend
         self.elasticsearch_url = elasticsearch_url
@@ -176,9 +185,34 @@ class Indexer:
             embedder = Embedder(self.model_path, cache_path=self.index_dir / "embeddings.sqlite3",
                                 backend=self.backend)
             self._matcher = Matcher(self.index_dir, embedder)
+            self._track_read_at = float("-inf")
             self.load_scenarios()
         self._matcher.refresh_if_stale()
+        if self.track_record and time.monotonic() - self._track_read_at > self.TRACK_RECORDS_FOR:
+            self.load_track_records()
         return self._matcher
+
+    def load_track_records(self) -> None:
+        """Give the matcher the providers' track records per industry, from the impression log and the
+        matches' outcomes (matching/track_record.py); none when the log cannot be read."""
+        self._track_read_at = time.monotonic()
+        try:
+            shown = db.session.execute(
+                sa.select(MatchImpression.provider_id, MatchImpression.industry, MatchImpression.position,
+                          sa.func.count()).group_by(MatchImpression.provider_id, MatchImpression.industry,
+                                                    MatchImpression.position)).all()
+            done = db.session.execute(
+                sa.select(Solution.provider_id, Industry.slug, Match.rank, Match.state)
+                .join(Match.solution).join(Match.need).join(Need.industry)
+                .where(Match.state != MatchState.SUGGESTED)).all()
+        except sa.exc.SQLAlchemyError:  # a database not migrated yet: rank without track records
+            db.session.rollback()
+            log.warning("track records unavailable", exc_info=True)
+            return
+        self._matcher.set_track_records(track_records(
+            [((provider, industry), position, count) for provider, industry, position, count in shown],
+            [((provider, industry), min(rank, 10), OUTCOME_VALUES.get(str(state), 0.0))
+             for provider, industry, rank, state in done]))
 
     def load_scenarios(self) -> None:
         """Hand the catalogue's scenarios (name, description, technologies) and industry names to the matcher."""
@@ -284,7 +318,7 @@ def init_app(app) -> None:
     """Create the app's indexer; the model loads on first use, not at start-up."""
     app.extensions["chainmatch.indexer"] = Indexer(app.config["INDEX_DIR"], app.config["EMBEDDING_MODEL"],
                                                    app.config["EMBEDDING_BACKEND"], app.config["ELASTICSEARCH_URL"],
-                                                   app.config["ELASTICSEARCH_KNN"])
+                                                   app.config["ELASTICSEARCH_KNN"], app.config["MATCHING_TRACK_RECORD"])
 
 
 def get_indexer() -> Indexer:

@@ -46,8 +46,8 @@ def track_records(impressions, outcomes) -> dict[object, TrackRecord]:
     value: dict = defaultdict(float)
     positive: dict = defaultdict(int)
     agreed: dict = defaultdict(int)
-    for provider, position in impressions:
-        exposure[provider] += propensity(position)
+    for provider, position, *count in impressions:  # (key, position) or (key, position, times shown)
+        exposure[provider] += propensity(position) * (count[0] if count else 1)
     for provider, _position, worth in outcomes:
         value[provider] += worth
         positive[provider] += worth > 0

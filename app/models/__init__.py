@@ -34,16 +34,16 @@ from app.models.market import (
     Product,
     Solution,
 )
-from app.models.ops import AuditLog, OutboxEvent
+from app.models.ops import AuditLog, MatchImpression, OutboxEvent
 from app.models.pilots import OpenScenario, Proposal, ProposalMessage
 from app.models.programmes import Programme, ProgrammeMember
 
 __all__ = [
     "ApiToken", "AuditLog", "Campaign", "CampaignMeeting", "CampaignRegistration", "CampaignStatus",
     "CaseReviewAction", "CaseReviewEvent", "CaseReviewState", "CaseStudy", "DeclineReason", "Deployment",
-    "Guideline", "GuidelineState", "Industry", "Match", "MatchEvent", "MatchMark", "MatchState",
-    "MeetingOutcome", "MeetingResponse", "Need", "NeedStatus", "Notification", "OpenScenario", "OrgKind",
-    "OrgSize", "Organization", "OutboxEvent", "PasswordResetToken", "PilotVisibility", "Product",
+    "Guideline", "GuidelineState", "Industry", "Match", "MatchEvent", "MatchImpression", "MatchMark",
+    "MatchState", "MeetingOutcome", "MeetingResponse", "Need", "NeedStatus", "Notification", "OpenScenario",
+    "OrgKind", "OrgSize", "Organization", "OutboxEvent", "PasswordResetToken", "PilotVisibility", "Product",
     "ProductCategory", "Programme", "ProgrammeMember", "Proposal", "ProposalMessage", "ProposalState",
     "ReviewCriterion", "SavedSearch", "Scenario", "Solution", "Standard", "TokenScope", "User", "UserRole",
     "utcnow",

@@ -1,4 +1,4 @@
-"""Operational records: the indexing outbox and the audit log."""
+"""Operational records: the indexing outbox, the audit log, the log of match lists shown."""
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -31,3 +31,17 @@ class AuditLog(db.Model):
     entity_id: Mapped[int | None]
     changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class MatchImpression(db.Model):
+    """One match shown to its need's owner at a position: the denominator of the outcome log
+    (what came of it is the match's state), from which providers' track records are learnt."""
+
+    __tablename__ = "match_impressions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(sa.ForeignKey("needs.id", ondelete="CASCADE"), index=True)
+    solution_id: Mapped[int] = mapped_column(sa.ForeignKey("solutions.id", ondelete="CASCADE"))
+    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    industry: Mapped[str] = mapped_column(sa.String(64))  # the need's industry slug
+    position: Mapped[int]
+    shown_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

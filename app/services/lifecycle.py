@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.errors import InvalidState, NotFound, PermissionDenied, ValidationFailed
-from app.i18n import reason_text
 from app.extensions import db
+from app.i18n import reason_text
 from app.models import DeclineReason, Match, MatchEvent, MatchState, Need, Solution, User, utcnow
 from app.services.common import audit, commit
 from app.services.permissions import ENTERPRISE_SIDE, PROVIDER_SIDE, can_view_match, match_sides, require

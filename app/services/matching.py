@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.indexing import MODELS, get_indexer
-from app.models import Industry, Match, MatchState, Need, NeedStatus, Solution, User, utcnow
+from app.models import Industry, Match, MatchImpression, MatchState, Need, NeedStatus, Solution, User, utcnow
+from app.services.permissions import belongs_to
 from matching import METHODS, Query, Result
 from matching.metrics import summarise
 from matching.track_record import simulate_outcomes, track_records
@@ -17,6 +18,7 @@ from matching.weights import DEFAULT
 log = logging.getLogger(__name__)
 MATCHES_SHOWN = 10
 MATCHES_FRESH_FOR = timedelta(hours=6)
+IMPRESSIONS_EVERY = timedelta(minutes=30)
 METHOD_LABELS = {"vector": "vector only", "keyword": "keyword only (BM25)", "rrf": "fused (plain RRF, k=60)",
                  "fused": "fused (coverage-weighted)", "full": "fused + re-ranked (ChainMatch)"}
 
@@ -78,17 +80,36 @@ def open_needs() -> list[Need]:
 
 
 def matches_for(actor: User | None, need: Need) -> list[Match]:
-    """Return a need's ranked matches, recomputing them when stale (older than the need or a few hours)."""
+    """Return a need's ranked matches, recomputing them when stale (older than the need or a few hours);
+    the list shown to the need's own enterprise is logged (providers' track records learn from it)."""
     if need.status not in (NeedStatus.OPEN, NeedStatus.MATCHED) or need.is_deleted:
         return need.matches
+    matches = need.matches
     newest = max((m.created_at for m in need.matches), default=None)
     if newest is None or newest < need.updated_at or newest < utcnow() - MATCHES_FRESH_FOR:
         try:
-            return refresh_matches(need)
+            matches = refresh_matches(need)
         except Exception:  # index unavailable: show what was stored, never fail the page
             db.session.rollback()
             log.warning("matching unavailable; showing stored matches", exc_info=True)
-    return need.matches
+            matches = need.matches
+    log_impressions(actor, need, matches)
+    return matches
+
+
+def log_impressions(actor: User | None, need: Need, matches: list[Match]) -> None:
+    """Log the match list a member of the need's enterprise sees, position by position (once per
+    IMPRESSIONS_EVERY per need, so reloading a page does not count as being shown again)."""
+    if not matches or not belongs_to(actor, need.organization_id):
+        return
+    recent = db.session.scalar(sa.select(MatchImpression.id).where(
+        MatchImpression.need_id == need.id, MatchImpression.shown_at > utcnow() - IMPRESSIONS_EVERY).limit(1))
+    if recent is not None:
+        return
+    db.session.add_all(MatchImpression(need_id=need.id, solution_id=m.solution_id, provider_id=m.solution.provider_id,
+                                       industry=need.industry.slug, position=m.rank)
+                       for m in matches if m.rank <= MATCHES_SHOWN)
+    db.session.commit()
 
 
 def _records(collection: str, results: list[Result]) -> list:
