@@ -1,8 +1,11 @@
 """Each user's main journey through the real site in headless Chromium, in English and Chinese; keyboard
 use; the accessibility checker over the public pages. One module, so that `pytest -n 2 --dist loadfile`
 starts one site and one browser for all of them."""
+import csv
 import re
 import uuid
+from datetime import date, timedelta
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -60,13 +63,27 @@ def test_sme_registers_posts_a_need_reads_explained_matches_and_contacts_a_provi
     expect(page.get_by_text("CN¥300,000 – CN¥1,200,000")).to_be_visible()
     key_page(page, "need-matches")
 
+    # The owner's private triage, then contact as a step of the match's lifecycle.
     solution = first.locator(".card-title a").inner_text()
-    first.get_by_label("Your assessment").select_option("contacted")
+    first.get_by_label("Your assessment").select_option(label="Interesting")
     first.get_by_role("button", name="Save").click()
-    expect(page.locator("#matches .match-list > li").filter(has_text=solution).locator(".badge-contacted")) \
-        .to_have_text("Contacted")
+    expect(page.get_by_role("status").filter(has_text="Your assessment is saved.")).to_be_visible()
+    match = page.locator("#matches .match-list > li").filter(has_text=solution)
+    expect(match.locator(".badge-interesting")).to_have_text("Interesting")
+    expect(match.get_by_label("Your assessment")).to_have_value("interesting")
 
-    page.locator("#matches .match-list > li").filter(has_text=solution).locator(".card-title a").click()
+    match.get_by_role("link", name="Follow up").click()
+    expect(page).to_have_url(re.compile(r"/matches/\d+$"))
+    expect(page.locator(".match-state .badge-suggested")).to_have_text("Suggested")
+    next_step = page.locator("#next-step")
+    next_step.get_by_label("Move to").select_option(label="Contacted")
+    next_step.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status").filter(has_text="The match is now Contacted.")).to_be_visible()
+    expect(page.locator(".match-state .badge-contacted")).to_have_text("Contacted")
+    expect(page.locator("#history tbody tr").last).to_contain_text("Contacted")
+    key_page(page, "match-follow-up")
+
+    page.get_by_role("link", name=solution, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(solution)
     page.get_by_role("navigation", name="Breadcrumbs").get_by_role("link").click()  # the provider behind it
     expect(page.get_by_role("heading", level=1)).to_be_visible()
@@ -97,6 +114,151 @@ def test_provider_lists_a_solution_and_finds_fitting_needs(page):
     page.get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("heading", name="Inline strip surface inspection")).to_be_visible()
     key_page(page, "provider-dashboard")
+
+
+def sign_in(page, site, role: str) -> None:
+    """Sign in through the form as the demo account whose e-mail contains `role`."""
+    email = next(e for e in site["accounts"] if role in e)
+    page.goto("/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password", exact=True).fill(site["accounts"][email])
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def sign_out(page) -> None:
+    page.get_by_role("navigation", name="Account").get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("navigation", name="Account").get_by_role("link", name="Sign in")).to_be_visible()
+
+
+def flashed(page, text: str):
+    return page.get_by_role("status").filter(has_text=text)
+
+
+# The demo data (catalogs/demo/): the demo enterprise member belongs to the first enterprise imported, whose open
+# need is about scratches on cold-rolled strip; the demo provider member to the first provider, whose strip surface
+# inspection is what the matcher pairs with that need. Both are in the steel industry.
+DEMO_NEED = "Customers keep finding scratches and marks on our cold-rolled coils"
+DEMO_SOLUTION = "Deep-learning strip surface inspection for hot and cold rolling lines"
+REPORT_HEADER = ["industry", "enterprises", "providers", "proposed", "accepted", "held", "agreements"]
+
+
+def test_official_reviews_a_case_publishes_it_as_exemplary_then_runs_a_campaign_and_downloads_its_report(page, site):
+    sign_in(page, site, "official")
+
+    # The review queue, narrowed to steel; a submitted case's review page.
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Review cases").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cases waiting for review")
+    page.get_by_label("Industry", exact=True).select_option("steel")
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"industry=steel"))
+    waiting = page.locator(".cards .card").filter(has=page.locator(".badge-submitted"))
+    expect(waiting.first).to_be_visible()
+    case = waiting.first.locator(".card-title a").inner_text()
+    waiting.first.locator(".card-title a").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Review: {case}")
+
+    scoring = page.locator("section", has=page.get_by_role("heading", name="Score against the criteria"))
+    criteria = scoring.get_by_role("group")
+    expect(criteria).to_have_count(5)
+    for criterion in criteria.all():
+        criterion.get_by_label("4", exact=True).check()
+    scoring.get_by_label("Comment").fill("Measured results before and after; replicable across cold mills.")
+    scoring.get_by_role("button", name="Record scores").click()
+    expect(flashed(page, "Your scores are recorded.")).to_be_visible()
+    expect(page.locator(".timeline table.scores").first).to_contain_text("4 / 5")
+
+    decide = page.locator("section", has=page.get_by_role("heading", name="Decide"))
+    decide.get_by_label("Select as an exemplary case").check()
+    decide.get_by_role("button", name="Publish", exact=True).click()
+    expect(flashed(page, "The case study is published.")).to_be_visible()
+    expect(page.locator("main .badge-published").first).to_have_text("Published")
+    expect(page.locator("main .badge-exemplary").first).to_have_text("Exemplary")
+    key_page(page, "case-review")
+
+    page.goto("/industries/steel/exemplary-cases")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Exemplary cases: Steel")
+    expect(page.get_by_role("link", name=case, exact=True)).to_be_visible()
+    key_page(page, "exemplary-cases")
+
+    # A campaign: a draft, then registration open.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Campaigns").click()
+    page.get_by_role("link", name="New campaign").click()
+    title = f"Steel matchmaking day {uuid.uuid4().hex[:6]}"
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("City").fill("Tangshan")
+    page.get_by_label("Industrial park (optional)").fill("Caofeidian Industrial Park")
+    page.get_by_label("Date", exact=True).fill((date.today() + timedelta(days=45)).isoformat())
+    page.get_by_label("Venue").fill("Caofeidian Convention Centre, Hall B")
+    page.get_by_label("About the event").fill("Mills meet the providers that fit their needs, 20 minutes a table.")
+    page.get_by_label("Industries").select_option(["steel"])
+    page.get_by_label("First meeting starts at").fill("09:00")
+    page.get_by_label("Minutes per meeting").fill("20")
+    page.get_by_label("Number of time slots").fill("6")
+    page.get_by_label("Number of tables").fill("4")
+    page.get_by_role("button", name="Save").click()
+    expect(flashed(page, "The campaign is saved as a draft.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    campaign = page.url
+    page.get_by_role("button", name="Open registration").click()
+    expect(flashed(page, "The campaign is now: Registration open.")).to_be_visible()
+    sign_out(page)
+
+    # The enterprise brings its open need, the provider its solutions.
+    for role, field, offer in (("enterprise", "Needs you bring", DEMO_NEED),
+                               ("provider", "Solutions you bring", DEMO_SOLUTION)):
+        sign_in(page, site, role)
+        page.goto(campaign)
+        page.locator("#registration").get_by_role("link", name="Register").click()
+        page.get_by_label(field).select_option(label=offer)
+        page.get_by_label("Most meetings you want").fill("3")
+        page.get_by_role("button", name="Register").click()
+        expect(flashed(page, f"is registered for {title}.")).to_be_visible()
+        expect(page.locator("#registration")).to_contain_text("is registered, for at most 3 meetings.")
+        sign_out(page)
+
+    # The official proposes the schedule, publishes it, holds the event and records an outcome.
+    sign_in(page, site, "official")
+    page.goto(campaign)
+    expect(page.locator("dl.facts")).to_contain_text("1 enterprises, 1 providers")
+    page.get_by_role("button", name="Propose the schedule").click()
+    expect(flashed(page, "meeting(s) proposed.")).to_be_visible()
+    meetings = page.locator("#schedule table.schedule tbody tr")
+    expect(meetings.first).to_be_visible()
+    assert meetings.count() >= 1
+    meeting = meetings.filter(has_text=DEMO_SOLUTION).first
+    expect(meeting).to_contain_text(DEMO_NEED)
+    page.get_by_role("button", name="Publish the schedule").click()
+    expect(flashed(page, "The campaign is now: Schedule published.")).to_be_visible()
+    page.get_by_role("button", name="Mark as held").click()
+    expect(flashed(page, "The campaign is now: Held.")).to_be_visible()
+    meeting.get_by_label("Meeting", exact=True).select_option(label="Held")
+    meeting.get_by_label("Agreement reached").check()
+    meeting.get_by_label("Note", exact=True).fill("Site survey booked for the October overhaul.")
+    meeting.get_by_role("button", name="Record", exact=True).click()
+    expect(flashed(page, "Outcome recorded.")).to_be_visible()
+    expect(meeting.locator(".badge-held")).to_have_text("Held")
+    expect(meeting.get_by_label("Agreement reached")).to_be_checked()
+    key_page(page, "campaign-schedule")
+
+    # The report: charts, counts, and the CSV download.
+    page.get_by_role("link", name="Campaign report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Report: {title}")
+    expect(page.locator("svg.chart")).to_have_count(6)  # the totals, then five counts by industry
+    expect(page.locator("svg.chart > title").first).to_have_text("Campaign totals")
+    totals = page.locator("table.report tr").filter(has_text="All industries").locator("td")
+    expect(totals).to_have_text(["1", "1", "1", "0", "1", "1"])
+    steel = page.locator("table.report tr").filter(has=page.get_by_role("rowheader", name="Steel", exact=True))
+    expect(steel.locator("td")).to_have_text(["1", "1", "1", "0", "1", "1"])
+    key_page(page, "campaign-report")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download CSV").click()
+    assert download.value.suggested_filename.endswith("-report.csv")
+    rows = list(csv.reader(Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0] == REPORT_HEADER
+    assert ["Steel", "1", "1", "1", "0", "1", "1"] in rows
+    assert rows[-1] == ["All industries", "1", "1", "1", "0", "1", "1"]
 
 
 def _query(url: str) -> dict:

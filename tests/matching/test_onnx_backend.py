@@ -1,4 +1,8 @@
 """The ONNX int8 backend agrees with torch and is kept apart from it in the index."""
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -37,3 +41,17 @@ def test_onnx_backend_ranks_like_torch(tmp_path, onnx_embedder):
     m = Matcher(tmp_path / "ix", onnx_embedder)
     m.upsert("solution", [Doc(id=i, key=f"s{i}", title=t[:30], body=t) for i, t in enumerate(TEXTS[1:], 1)])
     assert m.match(Query("the colour of our fabric is different every batch"), limit=1)[0].key == "s2"
+
+
+def test_workers_starting_together_export_the_model_once_and_read_it_whole(tmp_path):
+    """Three processes loading the ONNX backend at once into one cache folder: none reads a half-written file."""
+    code = ("import sys; from pathlib import Path; from matching.embedder import default_model_path; "
+            "from matching.onnx_backend import OnnxModel; "
+            "m = OnnxModel(default_model_path(), Path(sys.argv[1])); print(m.encode(['a pump']).shape)")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "onnx")], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+             for _ in range(3)]
+    outputs = [p.communicate(timeout=600) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err[-2000:] for _, err in outputs]
+    assert all("(1, 384)" in out for out, _ in outputs)
+    assert sorted(f.name for f in (tmp_path / "onnx").iterdir()) == [".export.lock", "model.int8.onnx"]

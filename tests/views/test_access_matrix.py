@@ -67,7 +67,8 @@ ROUTES = {
     "edit open need": Route("GET", "/needs/{need}/edit", NEED_OWNERS),
     "my needs": Route("GET", "/needs/mine", {"enterprise"}, "draft", own_page_for={"other_enterprise"}),
     "unpublished case": Route("GET", "/cases/{case}", OFFER_OWNERS, "case"),
-    "edit unpublished case": Route("GET", "/cases/{case}/edit", OFFER_OWNERS, "case"),
+    # officials review case studies but never edit them (only the provider's members do)
+    "edit unpublished case": Route("GET", "/cases/{case}/edit", {"provider"}, "case"),
     "case review queue": Route("GET", "/cases/review", OFFICIALS, "case"),
     "edit solution": Route("GET", "/solutions/{solution}/edit", OFFER_OWNERS),
     "edit product": Route("GET", "/products/{product}/edit", OFFER_OWNERS),
