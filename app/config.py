@@ -43,6 +43,7 @@ class Config:
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute")
     RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "5 per hour")
     RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "5 per hour")
+    RATELIMIT_API = os.environ.get("RATELIMIT_API", "300 per minute")  # per API token, or per address without one
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: limit per process rather than fail the request
     RATELIMIT_KEY_PREFIX = "chainmatch"

@@ -43,7 +43,9 @@ def init_app(app) -> None:
         return _page(error.code or 500, error.description if error.code != 404 else _("This page does not exist."))
 
     @app.errorhandler(RateLimitExceeded)
-    def rate_limited(_error: RateLimitExceeded):
+    def rate_limited(error: RateLimitExceeded):
+        if problems.is_api_request():
+            return problems.from_http_exception(error)
         return _page(429, _("Too many attempts from your address. Please wait a little and try again."))
 
     @app.errorhandler(ChainMatchError)

@@ -2,22 +2,37 @@
 
 Errors are answered as application/problem+json by app.errorpages through app.api.problems.
 """
+import hashlib
 import http
 
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, request
+from flask_limiter.util import get_remote_address
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
 from app.api import cases, industries, match, needs, products, providers, scenarios, search, solutions, standards
 from app.api.problems import MEDIA_TYPE, PREFIX
 from app.api.schemas import ProblemSchema
-from app.extensions import csrf
+from app.extensions import csrf, limiter
 
 BLUEPRINTS = [needs.blp, solutions.blp, products.blp, providers.blp, cases.blp, industries.blp, scenarios.blp,
               standards.blp, search.blp, match.blp]
 docs_bp = Blueprint("api_docs_page", __name__, url_prefix=PREFIX)
+
+
+def api_client() -> str:
+    """Whom an API rate limit counts: the bearer token when one is sent (hashed), else the client address."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        return "token:" + hashlib.sha256(header.encode()).hexdigest()[:24]
+    return get_remote_address()
+
+
+# One limit per client over the whole API (RATELIMIT_API); over it, a 429 problem document.
+for _blp in BLUEPRINTS:
+    limiter.limit(lambda: current_app.config["RATELIMIT_API"], key_func=api_client)(_blp)
 
 
 def schema_name(schema) -> str:

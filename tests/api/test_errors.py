@@ -4,7 +4,10 @@ from werkzeug.exceptions import TooManyRequests
 
 from app.api import problems
 from app.errors import AccountLocked
+from app.models import UserRole
+from app.services import accounts as accounts_service
 from tests.api.conftest import bearer, problem
+from tests.conftest import app_for_tests
 
 
 def test_unknown_route_and_wrong_method(client):
@@ -51,3 +54,16 @@ def test_server_errors_are_problems_without_internals(app, client):
     app.add_url_rule("/api/v1/broken", "broken", broken)  # a route that fails the way a bug would
     body = problem(client.get("/api/v1/broken"), 500)
     assert "secret internals" not in body["detail"]
+
+
+def test_the_api_is_rate_limited_per_token_with_a_problem_document(database_url, tmp_path):
+    with app_for_tests(database_url, tmp_path / "limited", RATELIMIT_API="3 per minute") as app:
+        client = app.test_client()
+        for _ in range(3):
+            assert client.get("/api/v1/industries").status_code == 200
+        refused = client.get("/api/v1/industries")
+        assert refused.status_code == 429 and refused.headers["Retry-After"]
+        assert refused.mimetype == "application/problem+json" and refused.get_json()["status"] == 429
+        user = accounts_service.create_user(None, email="limit@example.com", name="L", password="x" * 12,
+                                            role=UserRole.OFFICIAL)
+        assert client.get("/api/v1/industries", headers=bearer(user)).status_code == 200  # its own count
