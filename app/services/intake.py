@@ -151,18 +151,28 @@ def _placed(result: Assessment, text: str, industry: str | None) -> None:
                         for info, sim in placed if info.slug in names]
 
 
+def _own_duplicates(actor: User | None, text: str, need: Need | None) -> list[tuple[int, float]]:
+    """(id, cosine) of the acting enterprise's own needs (drafts too) that read like the text."""
+    if actor is None or not belongs_to(actor, actor.organization_id):
+        return []
+    own_id = need.id if need is not None else None
+    return [(d.id, s) for d, s in get_indexer().matcher.nearest("need", text, 3,
+                                                                {"organization": str(actor.organization_id)})
+            if d.id != own_id and s >= DUPLICATE_COSINE]
+
+
+def _live_needs(ids) -> dict[int, Need]:
+    return {n.id: n for n in db.session.scalars(sa.select(Need).where(Need.id.in_(list(ids)))) if not n.is_deleted}
+
+
 def _close(result: Assessment, actor: User | None, text: str, industry: str | None, need: Need | None) -> None:
     """Needs already posted that read alike, the enterprise's own near-duplicates, the closest exemplary cases."""
     matcher = get_indexer().matcher
     own_id = need.id if need is not None else None
     visible = {"status": [NeedStatus.OPEN.value, NeedStatus.MATCHED.value]}
     hits = [(d.id, s) for d, s in matcher.nearest("need", text, 6, visible) if d.id != own_id and s >= SIMILAR_COSINE]
-    own = []
-    if actor is not None and belongs_to(actor, actor.organization_id):
-        own = [(d.id, s) for d, s in matcher.nearest("need", text, 3, {"organization": str(actor.organization_id)})
-               if d.id != own_id and s >= DUPLICATE_COSINE]
-    needs = {n.id: n for n in db.session.scalars(sa.select(Need).where(Need.id.in_([i for i, _s in hits + own])))
-             if not n.is_deleted}
+    own = _own_duplicates(actor, text, need)
+    needs = _live_needs(i for i, _s in hits + own)
     result.duplicates = [(needs[i], s) for i, s in own if i in needs]
     duplicate_ids = {n.id for n, _s in result.duplicates}
     result.similar = [(needs[i], s) for i, s in hits if i in needs and i not in duplicate_ids][:5]
@@ -176,11 +186,13 @@ def _close(result: Assessment, actor: User | None, text: str, industry: str | No
 
 
 def duplicates_of(actor: User, title: str, description: str, need: Need | None = None) -> list[Need]:
-    """The acting enterprise's own needs that read like this one (posted or draft)."""
-    result = Assessment([], [])
+    """The acting enterprise's own needs that read like this one (posted or draft); [] if the index is down.
+    Only the one search the check needs (posting a need runs it; the similar needs and cases are not shown)."""
     try:
-        _close(result, actor, f"{title}. {description}", None, need)
+        own = _own_duplicates(actor, f"{title}. {description}", need)
     except Exception:
         log.warning("duplicate check: index unavailable", exc_info=True)
         db.session.rollback()
-    return [n for n, _s in result.duplicates]
+        return []
+    needs = _live_needs(i for i, _s in own)
+    return [needs[i] for i, _s in own if i in needs]
