@@ -5,7 +5,9 @@ Facets are disjunctive: the count of each value of a facet is taken with every *
 selection applied, so selecting a value narrows the other facets but not its own siblings.
 """
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 from functools import lru_cache
 from typing import Protocol
 
@@ -115,16 +117,20 @@ class _Found:
 
 @dataclass
 class _Facets:
-    """One collection's facet data at one version: postings, each record's values, newest-first ids."""
+    """One collection's facet data at one version: postings, each record's values and (facet, value) pairs."""
     version: tuple
     postings: dict[str, dict[str, set[int]]]
     values: dict[int, dict[str, list[str]]]
+    pairs: dict[int, tuple[tuple[str, str], ...]]
     vocabulary: set[str]
 
 
-def _passes(values: dict[str, list[str]], filters: dict[str, set[str]]) -> set[str]:
-    """The facets whose selection a record fails."""
-    return {f for f, sel in filters.items() if not sel.intersection(values.get(f, ()))}
+def _split(counts: Counter) -> dict[str, dict[str, int]]:
+    """(facet, value) counts as facet -> value -> count, every facet present."""
+    out: dict[str, dict[str, int]] = {f: {} for f in FACETS}
+    for (facet, value), n in counts.items():
+        out[facet][value] = n
+    return out
 
 
 class EmbeddedSearch:
@@ -141,6 +147,7 @@ class EmbeddedSearch:
     VECTOR_K = 200
     KEYWORD_K = 200
     BROWSE_CACHE = 64
+    POST_FILTER_MAX = 1_000  # a scope dropping at most this many records filters after retrieval
 
     def __init__(self, matcher, collections: tuple[str, ...]):
         self.matcher = matcher
@@ -163,14 +170,14 @@ class EmbeddedSearch:
         cached = self._facet_cache.get(name)
         if cached is None or cached.version != self._version(name):
             postings: dict[str, dict[str, set[int]]] = {f: {} for f in FACETS}
-            values, vocabulary = {}, set()
+            values, pairs, vocabulary = {}, {}, set()
             for doc in self.matcher.collection(name).docs.values():
                 values[doc.id] = facet_values(name, doc)
-                for facet, vals in values[doc.id].items():
-                    for v in vals:
-                        postings[facet].setdefault(v, set()).add(doc.id)
+                pairs[doc.id] = tuple((f, v) for f, vals in values[doc.id].items() for v in vals)
+                for facet, v in pairs[doc.id]:
+                    postings[facet].setdefault(v, set()).add(doc.id)
                 vocabulary.update(w.lower() for w in doc.title.split() if len(w) > 3 and w.isalpha())
-            cached = self._facet_cache[name] = _Facets(self._version(name), postings, values, vocabulary)
+            cached = self._facet_cache[name] = _Facets(self._version(name), postings, values, pairs, vocabulary)
         return cached
 
     def _postings(self, name: str) -> dict[str, dict[str, set[int]]]:
@@ -179,16 +186,22 @@ class EmbeddedSearch:
     def _retrieve(self, name: str, qvec, text: str, allowed) -> dict[int, tuple[float, float]]:
         """Record id -> (cosine, BM25) of the records found by meaning or by words."""
         coll = self.matcher.collection(name)
-        vec = {i: s for i, s in coll.vectors.search(qvec, self.VECTOR_K, allowed) if s >= SEMANTIC_FLOOR}
-        kw = dict(self.matcher.keywords.search(name, text, self.KEYWORD_K, allowed))
-        out = {}
-        for i in set(vec) | set(kw):
-            cosine = vec.get(i)
-            if cosine is None:
-                v = coll.vectors.vector(i)
-                cosine = float(v @ qvec) if v is not None else 0.0
-            out[i] = (cosine, kw.get(i, 0.0))
-        return out
+        dropped = max(len(coll.docs), len(coll.vectors)) - len(allowed) if allowed is not None else 0
+        if allowed is not None and dropped <= self.POST_FILTER_MAX:
+            # A scope that drops few records (closed needs, unpublished cases) is cheaper applied after
+            # retrieval than as an id list inside it; asking for `dropped` more keeps the result exact.
+            vec = [(i, s) for i, s in coll.vectors.search(qvec, self.VECTOR_K + dropped) if i in allowed]
+            kw = [(i, s) for i, s in self.matcher.keywords.search(name, text, self.KEYWORD_K + dropped)
+                  if i in allowed]
+            vec, kw = vec[:self.VECTOR_K], kw[:self.KEYWORD_K]
+        else:
+            vec = coll.vectors.search(qvec, self.VECTOR_K, allowed)
+            kw = self.matcher.keywords.search(name, text, self.KEYWORD_K, allowed)
+        cosines = {i: s for i, s in vec if s >= SEMANTIC_FLOOR}
+        bm25 = dict(kw)
+        missing = [i for i in bm25 if i not in cosines]
+        cosines.update(zip(missing, coll.vectors.cosines(missing, qvec)))
+        return {i: (cosines[i], bm25.get(i, 0.0)) for i in cosines}
 
     def _found(self, name: str, request: SearchRequest, scope: dict, filters: dict[str, set[str]], qvec):
         """Record id -> (cosine, BM25): unfiltered retrieval plus retrieval within the selection."""
@@ -206,19 +219,27 @@ class EmbeddedSearch:
                 found.update(self._retrieve(name, qvec, request.text, within))
         return found
 
-    def _count(self, name: str, ids, filters: dict[str, set[str]], counts: dict, kept: list[int]) -> None:
-        """Add disjunctive facet counts of `ids` to counts; append those passing every filter to kept."""
-        values = self._facets(name).values
-        for i in ids:
-            vals = values[i]
-            failed = _passes(vals, filters)
-            if len(failed) > 1:
-                continue
-            for facet in failed or FACETS:
-                for v in vals.get(facet, ()):
-                    counts[facet][v] = counts[facet].get(v, 0) + 1
-            if not failed:
-                kept.append(i)
+    def _count(self, name: str, ids, filters: dict[str, set[str]], counts: Counter, kept: list[int]) -> None:
+        """Add disjunctive (facet, value) counts of `ids` to counts; append those passing every filter to kept.
+
+        A record passing every filter counts for every facet; one failing a single facet's selection
+        counts for that facet only (what selecting another of its values would add); others not at all.
+        """
+        data = self._facets(name)
+        if not filters:
+            kept.extend(ids)
+            counts.update(chain.from_iterable(map(data.pairs.__getitem__, ids)))
+            return
+        ids = list(ids)
+        values = data.values
+        failing = {f: {i for i in ids if sel.isdisjoint(values[i].get(f, ()))} for f, sel in filters.items()}
+        failing_any = set().union(*failing.values())
+        passing = [i for i in ids if i not in failing_any]
+        kept.extend(passing)
+        counts.update(chain.from_iterable(map(data.pairs.__getitem__, passing)))
+        for facet, failed in failing.items():
+            others = set().union(*(s for f, s in failing.items() if f != facet))
+            counts.update((facet, v) for i in failed - others for v in values[i].get(facet, ()))
 
     def search(self, request: SearchRequest, scopes: dict[str, dict] | None = None) -> SearchResponse:
         """Run a search; scopes[collection] are hard filters the user cannot lift (e.g. published only)."""
@@ -230,7 +251,7 @@ class EmbeddedSearch:
             return self._browse(request, names, scopes, filters)
         qvec = self.matcher.embedder.encode_one(request.text)
         w = self.matcher.weights
-        counts: dict[str, dict[str, int]] = {f: {} for f in FACETS}
+        counts: Counter = Counter()
         kept: list[_Found] = []
         for name in names:
             found = self._found(name, request, scopes.get(name, {}), filters, qvec)
@@ -242,7 +263,7 @@ class EmbeddedSearch:
                      for i in ids]
         key = (lambda f: (f.doc.created, f.score)) if request.sort == "newest" else (lambda f: f.score)
         kept.sort(key=key, reverse=True)
-        return self._respond(request, kept, counts)
+        return self._respond(request, kept, _split(counts))
 
     def _browse(self, request: SearchRequest, names, scopes: dict, filters: dict[str, set[str]]) -> SearchResponse:
         """Every record in scope, newest first; cached per collection versions and selection."""
@@ -252,7 +273,7 @@ class EmbeddedSearch:
                tuple(sorted((f, tuple(sorted(v))) for f, v in filters.items())))
         cached = self._browse_cache.get(key)
         if cached is None:
-            counts: dict[str, dict[str, int]] = {f: {} for f in FACETS}
+            counts: Counter = Counter()
             kept: list[_Found] = []
             for name in names:
                 coll = self.matcher.collection(name)
@@ -263,10 +284,10 @@ class EmbeddedSearch:
             kept.sort(key=lambda f: (f.doc.created, f.doc.id), reverse=True)
             if len(self._browse_cache) >= self.BROWSE_CACHE:
                 self._browse_cache.pop(next(iter(self._browse_cache)))
-            cached = self._browse_cache[key] = (kept, counts)
+            cached = self._browse_cache[key] = (kept, _split(counts))
         return self._respond(request, *cached)
 
-    def _respond(self, request: SearchRequest, kept: list[_Found], counts) -> SearchResponse:
+    def _respond(self, request: SearchRequest, kept: list[_Found], counts: dict[str, dict[str, int]]) -> SearchResponse:
         terms = term_map(request.text)
         start = (max(request.page, 1) - 1) * request.per_page
         hits = [SearchHit(f.collection, f.doc.id, f.doc.key, f.doc.title, snippet(f.doc.body, terms), f.score)

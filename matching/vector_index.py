@@ -73,6 +73,15 @@ class VectorIndex:
         row = self._row.get(int(item_id))
         return None if row is None else self._buf[row]
 
+    def cosines(self, ids: list[int], query: np.ndarray) -> list[float]:
+        """Cosine of the query with each id's vector, in one product (0.0 for an id with none)."""
+        rows = np.fromiter((self._row.get(i, -1) for i in ids), dtype=np.int64, count=len(ids))
+        out = np.zeros(len(ids), dtype=np.float32)
+        known = rows >= 0
+        if known.any():
+            out[known] = self._buf[rows[known]] @ np.asarray(query, dtype=np.float32).reshape(self.dim)
+        return out.tolist()
+
     def upsert(self, ids, vectors: np.ndarray) -> None:
         """Add or replace vectors (rows must be unit length)."""
         ids = np.asarray(ids, dtype=np.int64)

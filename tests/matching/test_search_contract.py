@@ -162,3 +162,17 @@ def test_browsing_sees_a_new_record_at_once(tmp_path, embedder):
     search_.upsert("solution", [d(5, "Boiler tuning", "Combustion tuning.", "2026-07-01", industries=["power"])])
     after = search(search_)
     assert after.total == 7 and after.hits[0].id == 5 and after.facets["industry"]["power"] == 3
+
+
+def test_a_scope_applied_after_retrieval_gives_what_it_gives_applied_inside(tmp_path, embedder):
+    """The embedded backend applies a scope that drops few records (drafts, unreviewed cases) after retrieval,
+    asking for as many more; the hits, their order and the counts must be those of the scope applied inside."""
+    after = load(EmbeddedSearch(Matcher(tmp_path / "after", embedder), COLLECTIONS))
+    inside = load(EmbeddedSearch(Matcher(tmp_path / "inside", embedder), COLLECTIONS))
+    inside.POST_FILTER_MAX = -1
+    for text in ("scratches on coils", "private draft about scratches", "带钢缺陷"):
+        a, b = search(after, text=text), search(inside, text=text)
+        assert [(h.type, h.id) for h in a.hits] == [(h.type, h.id) for h in b.hits]
+        assert (a.total, a.facets) == (b.total, b.facets)
+        assert not {("case", 11), ("need", 21)} & {(h.type, h.id) for h in a.hits}
+    assert ("need", 20) in {(h.type, h.id) for h in search(after, text="scratches on coils").hits}
