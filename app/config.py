@@ -22,6 +22,9 @@ class Config:
     # "onnx": the model exported locally to ONNX and int8-quantised (5x faster per query, same quality on
     # catalogs/eval/dev-labels.json); "torch": sentence-transformers as published.
     EMBEDDING_BACKEND = os.environ.get("EMBEDDING_BACKEND", "onnx")
+    # Where the ONNX export is made once and kept (per model); default: <INDEX_DIR>/onnx. Several sites
+    # (or test runs) on one machine may share one.
+    EMBEDDING_EXPORT_DIR = os.environ.get("EMBEDDING_EXPORT_DIR")
     INDEX_DIR = os.environ.get("INDEX_DIR")  # default: <instance>/index
     # "inline": drain the outbox right after each commit (development);
     # "worker": leave it to `flask index worker` (production).

@@ -149,8 +149,10 @@ class Indexer:
     TRACK_RECORDS_FOR = 600  # seconds a process keeps providers' track records before reading them again
 
     def __init__(self, index_dir: str, model_path: str | None, backend: str = "torch",
-                 elasticsearch_url: str | None = None, elasticsearch_knn: bool = True, track_record: bool = True):
+                 elasticsearch_url: str | None = None, elasticsearch_knn: bool = True, track_record: bool = True,
+                 export_dir: str | None = None):
         self.index_dir = Path(index_dir)
+        self.export_dir = export_dir
         self.track_record = track_record
         self._track_read_at = float("-inf")
         self.model_path = model_path
@@ -183,7 +185,7 @@ class Indexer:
     def matcher(self) -> Matcher:
         if self._matcher is None:
             embedder = Embedder(self.model_path, cache_path=self.index_dir / "embeddings.sqlite3",
-                                backend=self.backend)
+                                backend=self.backend, onnx_root=self.export_dir)
             self._matcher = Matcher(self.index_dir, embedder)
             self._track_read_at = float("-inf")
             self.load_scenarios()
@@ -318,7 +320,8 @@ def init_app(app) -> None:
     """Create the app's indexer; the model loads on first use, not at start-up."""
     app.extensions["chainmatch.indexer"] = Indexer(app.config["INDEX_DIR"], app.config["EMBEDDING_MODEL"],
                                                    app.config["EMBEDDING_BACKEND"], app.config["ELASTICSEARCH_URL"],
-                                                   app.config["ELASTICSEARCH_KNN"], app.config["MATCHING_TRACK_RECORD"])
+                                                   app.config["ELASTICSEARCH_KNN"], app.config["MATCHING_TRACK_RECORD"],
+                                                   app.config["EMBEDDING_EXPORT_DIR"])
 
 
 def get_indexer() -> Indexer:

@@ -1,10 +1,12 @@
 -- wrk script for benchmarks/bench_search_load.py.
 --
---   wrk -t2 -c20 -d30s --timeout 30s -s benchmarks/search_load.lua http://127.0.0.1:PORT -- PATHS_FILE
+--   wrk -t2 -c20 -d30s --timeout 30s -s benchmarks/search_load.lua http://127.0.0.1:PORT -- PATHS_FILE [MIN_MS MAX_MS]
 --
 -- PATHS_FILE holds one request path per line (e.g. /search?q=...&industry=steel); every connection
--- walks the list in turn, each wrk thread starting at a different offset. Counts every response that
--- is not 2xx (wrk itself only counts status >= 400) and prints a machine-readable summary: lines
+-- walks the list in turn, each wrk thread starting at a different offset. With MIN_MS and MAX_MS each
+-- connection is a user who reads the answer before searching again: it waits a random MIN_MS..MAX_MS
+-- before each request (wrk's delay(); the wait is not part of the latency). Without them, a closed loop.
+-- Counts every response that is not 2xx (wrk itself only counts status >= 400) and prints a machine-readable summary: lines
 -- "RESULT <key> <value>", latencies in microseconds.
 
 local paths = {}
@@ -31,6 +33,13 @@ function init(args)
       error("no request paths in " .. file)
    end
    counter = ((thread_id or 1) - 1) * 7
+   local think_min, think_max = tonumber(args[2] or "0"), tonumber(args[3] or "0")
+   if think_max > 0 then
+      math.randomseed(os.time() + (thread_id or 1))
+      delay = function()
+         return math.random(think_min, think_max)
+      end
+   end
 end
 
 function request()

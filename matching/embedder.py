@@ -63,10 +63,11 @@ class Embedder:
     model_path: a local sentence-transformers directory (default: the bundled MiniLM).
     cache_path: SQLite file for the vector cache (None: memory only).
     backend: "torch" (sentence-transformers) or "onnx" (int8 export, made once into onnx_dir).
+    onnx_dir: where the export is kept (default: <onnx_root or the cache's folder/onnx>/<model fingerprint>).
     """
 
     def __init__(self, model_path: str | None = None, cache_path: str | Path | None = None, batch_size: int = 64,
-                 backend: str = "torch", onnx_dir: str | Path | None = None):
+                 backend: str = "torch", onnx_dir: str | Path | None = None, onnx_root: str | Path | None = None):
         if backend not in ("torch", "onnx"):
             raise ValueError(f"unknown embedding backend {backend!r}")
         self.model_path = model_path or default_model_path()
@@ -74,7 +75,8 @@ class Embedder:
         # Vectors of the two backends differ slightly (cosine ~0.99): an index never mixes them.
         fingerprint = model_fingerprint(self.model_path)
         self.model_id = fingerprint if backend == "torch" else f"{fingerprint}+onnx-int8"
-        self.onnx_dir = Path(onnx_dir) if onnx_dir else Path(cache_path or ".").parent / "onnx" / fingerprint
+        root = Path(onnx_root) if onnx_root else Path(cache_path or ".").parent / "onnx"
+        self.onnx_dir = Path(onnx_dir) if onnx_dir else root / fingerprint
         self.batch_size = batch_size
         self._db = None
         if cache_path is not None:

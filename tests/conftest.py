@@ -3,10 +3,13 @@ import contextlib
 import email
 import email.policy
 import os
+import shutil
 import socketserver
+import sqlite3
 import tempfile
 import threading
 import uuid
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -22,6 +25,11 @@ from app.services.catalog import load_catalogs
 from app.services.common import unique_slug
 
 PASSWORD = "correct horse battery"
+# Every test process, and every site the tests start, would export the model to ONNX (≈7 s) into its own
+# fresh INDEX_DIR: they share one export instead, made once per machine and library versions
+# (tests/matching/test_onnx_backend.py exports into a directory of its own). Subprocesses inherit it.
+EXPORT_DIR = os.environ.setdefault("EMBEDDING_EXPORT_DIR", str(Path(tempfile.gettempdir()) / (
+    f"chainmatch-tests-onnx-torch{version('torch')}-ort{version('onnxruntime')}")))
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
@@ -31,12 +39,12 @@ def pytest_addoption(parser):
 
 
 @contextlib.contextmanager
-def fresh_postgres_database(prefix: str = "cm_test"):
-    """Create an empty PostgreSQL database on the local server; drop it afterwards."""
+def fresh_postgres_database(prefix: str = "cm_test", template: str | None = None):
+    """Create an empty PostgreSQL database (or a copy of `template`) on the local server; drop it afterwards."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     finally:
@@ -78,29 +86,71 @@ def database_url(request, tmp_path):
 
 
 @contextlib.contextmanager
-def app_for_tests(database_url: str, tmp_path, **overrides):
-    """An app on a fresh schema with the catalogues loaded, inside its app context; overrides change the config."""
+def app_for_tests(database_url: str, tmp_path, seeded: bool = False, **overrides):
+    """An app on a fresh schema with the catalogues loaded, inside its app context; overrides change the config.
+
+    seeded: the database and tmp_path/index already hold them (a copy of the `seed` fixture's).
+    """
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "INDEX_DIR": str(tmp_path / "index"),
+        "EMBEDDING_EXPORT_DIR": EXPORT_DIR,
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": "localhost",
         "WTF_CSRF_ENABLED": False,  # tests/views/test_csrf.py turns it back on
         **overrides,
     })
     with app.app_context():
-        _db.create_all()
-        load_catalogs(None, app.config["CATALOG_DIR"])
+        if not seeded:
+            _db.create_all()
+            load_catalogs(None, app.config["CATALOG_DIR"])
         yield app
         _db.session.remove()
         _db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def seed(request, tmp_path_factory):
+    """The schema with the catalogues loaded, and their index, built once per test process.
+
+    Every `app` starts from a copy (a file copy on SQLite, CREATE DATABASE … TEMPLATE on PostgreSQL):
+    building them costs more than most tests (0.5 s on SQLite, over a second on PostgreSQL).
+    Yields (database URL, PostgreSQL database name or None, index directory).
+    """
+    root = tmp_path_factory.mktemp("seed")
+    if request.config.getoption("--db") == "sqlite":
+        url = f"sqlite:///{root / 'seed.sqlite3'}"
+        with app_for_tests(url, root):
+            pass
+        with contextlib.closing(sqlite3.connect(root / "seed.sqlite3")) as seed_db:  # one self-contained file
+            seed_db.execute("PRAGMA journal_mode=DELETE")
+        yield url, None, root / "index"
+        return
+    with fresh_postgres_database("cm_seed") as url:
+        with app_for_tests(url, root):
+            pass
+        yield url, url.rsplit("/", 1)[1], root / "index"
+
+
 @pytest.fixture
-def app(database_url, tmp_path):
-    with app_for_tests(database_url, tmp_path) as app:
+def seeded_database_url(request, seed, tmp_path):
+    """A database holding a copy of the seed, with the seed's index copied to tmp_path/index."""
+    seed_url, template, index = seed
+    shutil.copytree(index, tmp_path / "index")
+    if template is not None:
+        with fresh_postgres_database(template=template) as url:
+            yield url
+        return
+    url = request.getfixturevalue("database_url")  # where the test's SQLite file goes (shared memory for views)
+    shutil.copyfile(seed_url.removeprefix("sqlite:///"), url.removeprefix("sqlite:///"))
+    yield url
+
+
+@pytest.fixture
+def app(seeded_database_url, tmp_path):
+    with app_for_tests(seeded_database_url, tmp_path, seeded=True) as app:
         yield app
 
 
