@@ -4,15 +4,15 @@ Locale codes are those of the catalogues in translations/ ("en", "zh_Hans"); a u
 choice from before zh_Hans ("zh") and browser tags ("zh-CN", "zh-Hans") are normalised to them.
 """
 from babel.numbers import format_currency
-from flask import current_app, g, has_request_context, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.models import Deployment
-from app.services import directory
-from app.webforms import label, localized
+from app.models import Deployment, Industry, Scenario
+from app.services.search import catalog_names
+from app.webforms import label
 
 DEFAULT = "en"
 CHINESE = "zh_Hans"
@@ -98,17 +98,8 @@ def region(value: str | None) -> str:
 
 # The matcher's reasons ------------------------------------------------------------------
 
-def _catalog_names() -> dict[str, str]:
-    """Industry and scenario names by slug, in the interface language (read once per request and language)."""
-    cache = g.setdefault("catalog_names", {})
-    key = str(get_locale())
-    if key not in cache:
-        cache[key] = {r.slug: localized(r) for r in [*directory.industries(), *directory.scenarios()]}
-    return cache[key]
-
-
 def _names(slugs) -> str:
-    names = _catalog_names()
+    names = {**catalog_names(Industry), **catalog_names(Scenario)}
     return join(names.get(s, s) for s in slugs)
 
 

@@ -963,8 +963,8 @@ def report(args, info: dict, runs: dict, probe_rows: list[dict], prof: dict | No
         "for the load generator; *other processes*: everything else on the machine (should be ≈ 0; the machine "
         f"has {os.cpu_count()}.0 in all). *served per worker*: requests in the access log of each worker during "
         "the run (with keep-alive a connection stays on the worker that accepted it; wrk opens its "
-        f"{args.users} connections at once). The first three rows keep connections alive (as browsers do); the "
-        "last row is the same search load with a new connection per request (as behind a proxy without "
+        f"{args.users} connections at once). Every row but the last keeps connections alive (as browsers do); the "
+        "last row is the closed-loop search load with a new connection per request (as behind a proxy without "
         "upstream keep-alive), which spreads connections over the workers as they accept.",
         "",
         "## Targets",

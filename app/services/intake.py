@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -19,6 +18,7 @@ from app.extensions import db
 from app.indexing import get_indexer
 from app.models import CaseReviewState, CaseStudy, Industry, Need, NeedStatus, Scenario, User
 from app.services.permissions import belongs_to
+from app.services.search import catalog_names
 
 log = logging.getLogger(__name__)
 DUPLICATE_COSINE = 0.85  # the enterprise's own needs this close are flagged as possible duplicates
@@ -107,13 +107,6 @@ def assess_need(actor: User | None, *, title: str = "", description: str = "", i
     return result
 
 
-def _names(model, slugs) -> dict[str, str]:
-    """Names of catalogue entries in the current language."""
-    zh = get_locale().language == "zh"
-    rows = db.session.execute(sa.select(model.slug, model.name, model.name_zh).where(model.slug.in_(list(slugs))))
-    return {slug: name_zh if zh and name_zh else name for slug, name, name_zh in rows}
-
-
 def _placed(result: Assessment, text: str, industry: str | None) -> None:
     """Suggest the industry and the catalogue scenarios the text belongs to, with the reason."""
     matcher = get_indexer().matcher
@@ -132,8 +125,8 @@ def _placed(result: Assessment, text: str, industry: str | None) -> None:
             serving[slug] += 1
     if votes:
         best = max(votes, key=votes.get)
-        industry_names = _names(Industry, [best])
-        scenario_names = _names(Scenario, because.values())
+        industry_names = catalog_names(Industry, [best])
+        scenario_names = catalog_names(Scenario, because.values())
         if best in because:
             reason = _("Your words are closest to its scenario “%(scenario)s”, and %(n)d of the 10 closest "
                        "solutions serve it.", scenario=scenario_names.get(because[best], because[best]),
@@ -144,7 +137,7 @@ def _placed(result: Assessment, text: str, industry: str | None) -> None:
             result.industry = Suggestion(best, industry_names[best], reason)
     placed = [(info, sim) for info, sim in matcher.place(text, [industry] if industry else None, limit=3)
               if sim >= floor]
-    names = _names(Scenario, [info.slug for info, _sim in placed])
+    names = catalog_names(Scenario, [info.slug for info, _sim in placed])
     result.scenarios = [Suggestion(info.slug, names[info.slug],
                                    _("Close in meaning to its description and typical technologies (%(score)s).",
                                      score=f"{sim:.2f}"))

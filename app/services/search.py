@@ -6,6 +6,7 @@ from datetime import datetime
 from urllib.parse import parse_qs, urlencode
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
@@ -230,27 +231,38 @@ def notifications(actor: User, limit: int = 50) -> list[Notification]:
                               .order_by(Notification.created_at.desc()).limit(limit)).all()
 
 
+def catalog_names(model, slugs=None) -> dict[str, str]:
+    """Names of catalogue entries (Industry, Scenario) by slug, in the interface language; all of them (kept
+    for the request) or those of `slugs`. Columns only: loading the records with their relationships cost
+    more than a search."""
+    zh = get_locale().language == "zh"
+    key = (model.__name__, zh)
+    cache = g.setdefault("catalog_names", {}) if has_request_context() else {}
+    if slugs is None and key in cache:
+        return cache[key]
+    query = sa.select(model.slug, model.name, model.name_zh)
+    if slugs is not None:
+        query = query.where(model.slug.in_(list(slugs)))
+    names = {slug: (name_zh if zh and name_zh else name) for slug, name, name_zh in db.session.execute(query)}
+    if slugs is None:
+        cache[key] = names
+    return names
+
+
 def facet_labels() -> dict[str, dict[str, str]]:
     """Human labels of facet values, in the current language."""
-    zh = get_locale().language == "zh"
-    # Columns only: loading the catalogue objects (with their relationships) cost more than the search.
-    industries = {slug: (name_zh if zh and name_zh else name)
-                  for slug, name, name_zh in db.session.execute(sa.select(Industry.slug, Industry.name, Industry.name_zh))}
-    scenarios = {slug: (name_zh if zh and name_zh else name)
-                 for slug, name, name_zh in db.session.execute(sa.select(Scenario.slug, Scenario.name, Scenario.name_zh))}
     return {
         "type": {"solution": _("Solutions"), "provider": _("Providers"), "product": _("Products"),
                  "case": _("Case studies"), "scenario": _("Scenarios"), "standard": _("Standards"),
                  "need": _("Open needs")},
-        "industry": industries,
-        "scenario": scenarios,
+        "industry": catalog_names(Industry),
+        "scenario": catalog_names(Scenario),
         "deployment": {"on-premise": _("On-premise"), "cloud": _("Cloud"), "edge": _("Edge"), "hybrid": _("Hybrid")},
         "price": {"lt-500k": _("Under ¥500,000"), "500k-2m": _("¥500,000 – 2 million"),
                   "2m-5m": _("¥2 – 5 million"), "gte-5m": _("¥5 million and more")},
         "exemplary": {"yes": _("With exemplary cases")},
         "region": {},
     }
-
 
 
 def facet_title(facet: str) -> str:
