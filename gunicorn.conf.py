@@ -15,3 +15,7 @@ workers = int(os.environ.get("WEB_WORKERS", "2"))
 threads = int(os.environ.get("WEB_THREADS", "4"))
 worker_class = "gthread"
 timeout = 120  # a worker's first search loads the model and the index files
+# Seconds an idle keep-alive connection stays open: longer than a person reads a result page, so the next
+# click reuses it. gunicorn's default (2 s) closed connections under readers pausing 1–3 s, and a request
+# sent as the server closed its connection failed (benchmarks/results-search-load.md, users row).
+keepalive = int(os.environ.get("WEB_KEEPALIVE", "30"))
