@@ -41,19 +41,26 @@ class OpenScenarioForm(CatalogForm):
     scenarios = scenarios_field(_l("Application scenarios (optional)"))
     visibility = SelectField(_l("Who may propose"),
                              choices=[(PilotVisibility.PUBLIC.value, _l("Every provider")),
-                                      (PilotVisibility.INVITED.value, _l("Invited providers only"))])
+                                      (PilotVisibility.INVITED.value, _l("Invited providers only")),
+                                      (PilotVisibility.PROGRAMME.value, _l("Programme members only"))])
     invitees = SelectMultipleField(_l("Invited providers"), choices=[],
                                    description=_l("Only for invitation-only scenarios."))
+    # Any slug passes the shape check: the pilots service decides which programmes the enterprise may choose.
+    programme = SelectField(_l("Programme"), choices=[], validate_choice=False,
+                            description=_l("Only for programme-only scenarios: the programme's enterprises see the "
+                                           "scenario and its solution partners propose."))
     submit = SubmitField(_l("Open the scenario"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, programmes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.invitees.choices = choices((o.slug, o.name) for o in pilots.provider_organisations())
+        self.programme.choices = choices(((p.slug, p.name) for p in programmes), blank=_l("Choose a programme"))
 
     def service_data(self) -> dict:
         """Return the fields as the pilots service takes them."""
         names = ("title", "problem", "site", "data_access", "criteria", "deadline", "industry", "scenarios", "invitees")
-        return {**{n: self[n].data for n in names}, "visibility": PilotVisibility(self.visibility.data)}
+        return {**{n: self[n].data for n in names}, "visibility": PilotVisibility(self.visibility.data),
+                "programme": self.programme.data or None}
 
 
 class ProposalForm(FlaskForm):

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from app.pilots import bp
 from app.pilots.forms import MessageForm, OpenScenarioForm, ProposalForm, score_form
-from app.services import pilots
+from app.services import pilots, programmes
 from app.services.permissions import owns_open_scenario
 from app.webforms import run_service
 
@@ -26,7 +26,7 @@ def index():
 @login_required
 def new():
     """Open a pilot scenario in the user's plant."""
-    form = OpenScenarioForm()
+    form = OpenScenarioForm(programmes=programmes.postable_programmes(current_user))
     scenario = form.validate_on_submit() and run_service(form, pilots.open_scenario, current_user,
                                                          **form.service_data())
     if scenario:

@@ -20,6 +20,7 @@ from app.models import (
     Organization,
     OrgKind,
     PilotVisibility,
+    Programme,
     Proposal,
     ProposalMessage,
     ProposalState,
@@ -34,6 +35,7 @@ from app.services.permissions import (
     owns_open_scenario,
     require,
     require_org_member,
+    takes_part,
 )
 
 log = logging.getLogger(__name__)
@@ -74,32 +76,55 @@ def _member_of(actor: User | None, kind: OrgKind) -> Organization:
     return require_org_member(actor, kind)
 
 
-def open_scenario(actor: User, *, criteria: list[dict], invitees: list[str] = (), **data) -> OpenScenario:
-    """Open a pilot scenario for the acting user's enterprise and tell fitting (or invited) providers."""
+def open_scenario(actor: User, *, criteria: list[dict], invitees: list[str] = (), programme: str | None = None,
+                  **data) -> OpenScenario:
+    """Open a pilot scenario for the acting user's enterprise and tell fitting (invited, partner) providers."""
     org = _member_of(actor, OrgKind.ENTERPRISE)
     if data.get("deadline") is None or data["deadline"] < date.today():
         raise ValidationFailed(_("The deadline must not be in the past."), field="deadline")
-    if data.get("visibility") == PilotVisibility.INVITED and not invitees:
+    visibility = data.get("visibility")
+    if visibility == PilotVisibility.INVITED and not invitees:
         raise ValidationFailed(_("Invite at least one provider."), field="invitees")
-    scenario = OpenScenario(organization=org, author_id=actor.id, slug=unique_slug(OpenScenario, data["title"]),
-                            criteria=_check_criteria(criteria), invitees=_providers_by_slug(list(invitees)))
+    scenario = OpenScenario(
+        organization=org, author_id=actor.id, slug=unique_slug(OpenScenario, data["title"]),
+        criteria=_check_criteria(criteria),
+        invitees=_providers_by_slug(list(invitees)) if visibility == PilotVisibility.INVITED else [],
+        programme=_programme_taken_part_in(org, programme) if visibility == PilotVisibility.PROGRAMME else None)
     db.session.add(scenario)
     changes = assign(scenario, {k: data.get(k) for k in SCENARIO_FIELDS})
     db.session.flush()
-    audit(actor, "open", "open_scenario", scenario.id, {**changes, "criteria": scenario.criteria,
-                                                         "invitees": [o.slug for o in scenario.invitees]})
+    audit(actor, "open", "open_scenario", scenario.id, {
+        **changes, "criteria": scenario.criteria, "invitees": [o.slug for o in scenario.invitees],
+        **({"programme": scenario.programme.slug} if scenario.programme else {})})
     _announce(scenario)
     commit()
     return scenario
 
 
+def _programme_taken_part_in(org: Organization, slug: str | None) -> Programme:
+    """The programme (slug) of a programme-only scenario: one the opening enterprise leads or belongs to."""
+    if not slug:
+        raise ValidationFailed(_("Choose the programme whose members may see the scenario."), field="programme")
+    programme = db.session.scalar(sa.select(Programme).where(Programme.slug == slug))
+    if programme is None or not takes_part(org.id, programme):
+        raise ValidationFailed(_("Choose a programme your enterprise takes part in."), field="programme")
+    return programme
+
+
 def _announce(scenario: OpenScenario) -> None:
-    """Notify invited providers, or the providers whose solutions fit a public scenario best (with the reason)."""
-    url = url_for("pilots.detail", slug=scenario.slug, _external=True)
+    """Notify invited providers or the programme's solution partners, or for a public scenario the providers
+    whose solutions fit it best (with the reason)."""
+    url = url_for("pilots.detail", slug=scenario.slug)
     if scenario.visibility == PilotVisibility.INVITED:
         for org in scenario.invitees:
             _notify_org(org.id, _("You are invited to propose for the pilot scenario “%(title)s”.",
                                   title=scenario.title), url)
+        return
+    if scenario.visibility == PilotVisibility.PROGRAMME:
+        for partner in scenario.programme.partners:
+            _notify_org(partner.organization_id, _("As a solution partner of “%(programme)s” you may propose for "
+                                                   "its pilot scenario “%(title)s”.",
+                                                   programme=scenario.programme.name, title=scenario.title), url)
         return
     for provider_id, reason in recommended_providers(scenario):
         _notify_org(provider_id, _("A new pilot scenario fits your solutions: “%(title)s” — %(reason)s",
@@ -132,7 +157,7 @@ def _notify_org(organization_id: int, message: str, url: str) -> None:
 
 
 def get_open_scenario(actor: User | None, slug: str) -> OpenScenario:
-    """Return an open scenario the actor may see; invitation-only ones count as missing for others."""
+    """Return an open scenario the actor may see; invitation- and programme-only ones count as missing for others."""
     scenario = get_or_404(OpenScenario, slug, by="slug")
     if not can_view_open_scenario(actor, scenario):
         raise NotFound(_("This page does not exist."))
@@ -190,7 +215,7 @@ def submit_proposal(actor: User, scenario: OpenScenario, *, cases: list[int] = (
 
 
 def _proposal_url(proposal: Proposal) -> str:
-    return url_for("pilots.proposal", slug=proposal.open_scenario.slug, proposal_id=proposal.id, _external=True)
+    return url_for("pilots.proposal", slug=proposal.open_scenario.slug, proposal_id=proposal.id)
 
 
 def _require_owner_deciding(actor: User, proposal: Proposal) -> OpenScenario:

@@ -1,5 +1,6 @@
 """Open pilot scenarios: who may open, see and propose; privacy of proposals; deadline; scoring and selection."""
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from app.services import accounts as accounts_service
 from app.services import cases as cases_service
 from app.services import offers as offers_service
 from app.services import pilots
+from app.services import programmes
 from app.services.permissions import can_view_proposal
 
 CRITERIA = [{"name": "Detection rate", "weight": 60}, {"name": "Cost", "weight": 40}]
@@ -113,6 +115,78 @@ def test_invitation_only_scenarios_are_hidden_from_everyone_else(people, make_us
         if role == "provider":
             with pytest.raises(PermissionDenied):
                 propose(people[role], scenario)
+
+
+@pytest.fixture
+def chain(owner, make_user):
+    """A programme led by another enterprise: the owner's enterprise and one more are members, one provider is
+    its solution partner."""
+    lead, member, partner = make_user(UserRole.ENTERPRISE), make_user(UserRole.ENTERPRISE), make_user(UserRole.PROVIDER)
+    programme = programmes.create_programme(lead, name="Tangshan strip chain", industry="steel")
+    for n, org in enumerate((owner.organization, member.organization), start=1):
+        programmes.add_member(lead, programme, org.slug, n)
+    programmes.add_partner(lead, programme, partner.organization.slug)
+    return SimpleNamespace(programme=programme, lead=lead, member=member, partner=partner)
+
+
+def programme_pilot(owner, chain) -> OpenScenario:
+    return open_pilot(owner, visibility=PilotVisibility.PROGRAMME, programme=chain.programme.slug)
+
+
+@pytest.mark.parametrize("role,sees", [("anonymous", False), ("owner", True), ("other_enterprise", False),
+                                       ("provider", False), ("official", True), ("admin", True), ("lead", True),
+                                       ("member", True), ("partner", True)])
+def test_programme_only_scenarios_are_seen_by_the_programme_and_answered_by_its_partners(people, chain, owner,
+                                                                                         role, sees):
+    scenario = programme_pilot(owner, chain)
+    user = people.get(role) or getattr(chain, role, None)
+    if sees:
+        assert pilots.get_open_scenario(user, scenario.slug) == scenario
+        assert scenario in pilots.list_open_scenarios(user)
+    else:
+        with pytest.raises(NotFound):
+            pilots.get_open_scenario(user, scenario.slug)
+        assert scenario not in pilots.list_open_scenarios(user)
+    if role == "partner":
+        assert propose(user, scenario).provider_id == chain.partner.organization_id
+    elif role != "anonymous":  # enterprises and officials never propose; a provider outside the programme neither
+        with pytest.raises(PermissionDenied):
+            propose(user, scenario)
+        assert scenario.proposals == []
+
+
+def test_a_programme_only_scenario_tells_the_partners_and_no_one_else(people, chain, owner):
+    scenario = programme_pilot(owner, chain)
+    (message,) = notes(chain.partner)
+    assert chain.programme.name in message and scenario.title in message
+    assert notes(people["provider"]) == [] and notes(chain.member) == []
+
+
+def test_a_programme_only_scenario_needs_a_programme_the_enterprise_takes_part_in(owner, chain, make_user):
+    elsewhere = programmes.create_programme(make_user(UserRole.ENTERPRISE), name="Another chain", industry="steel")
+    for slug in (None, elsewhere.slug, "no-such-programme"):
+        with pytest.raises(ValidationFailed) as refused:
+            open_pilot(owner, visibility=PilotVisibility.PROGRAMME, programme=slug)
+        assert refused.value.field == "programme"
+        db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OpenScenario)) == 0
+    led = open_pilot(chain.lead, visibility=PilotVisibility.PROGRAMME, programme=chain.programme.slug)
+    assert led.programme == chain.programme  # the leading enterprise takes part too
+    public = open_pilot(owner, programme=chain.programme.slug)  # a programme matters only to programme-only ones
+    assert public.programme is None
+
+
+def test_a_partner_that_leaves_keeps_its_proposal_but_no_longer_sees_new_scenarios(chain, owner):
+    scenario = programme_pilot(owner, chain)
+    proposal = propose(chain.partner, scenario)
+    programmes.remove_partner(chain.lead, chain.programme, chain.partner.organization.slug)
+    assert pilots.get_proposal(chain.partner, pilots.get_open_scenario(chain.partner, scenario.slug),
+                               proposal.id) == proposal
+    later = programme_pilot(owner, chain)
+    with pytest.raises(NotFound):
+        pilots.get_open_scenario(chain.partner, later.slug)
+    with pytest.raises(PermissionDenied):
+        propose(chain.partner, later)
 
 
 @pytest.mark.parametrize("role,reads", [("anonymous", False), ("owner", True), ("other_enterprise", False),

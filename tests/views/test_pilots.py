@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from app.models import OpenScenario, PilotVisibility, Proposal, ProposalState, UserRole
 from app.services import pilots
+from app.services import programmes as programmes_service
 
 pytestmark = pytest.mark.usefixtures("view_app")
 APPROACH = "Line-scan cameras with an edge classifier"
@@ -55,6 +56,48 @@ def test_bad_criteria_show_on_the_field_and_save_nothing(client, auth, enterpris
     auth.login(enterprise)
     response = client.post("/pilots/new", data=_scenario_form(criteria=criteria))
     assert response.status_code == 200 and error in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(OpenScenario)) is None
+
+
+@pytest.fixture
+def programme(enterprise, other_provider):
+    """A programme the enterprise leads, with other_provider as its solution partner."""
+    programme = programmes_service.create_programme(enterprise, name="Tangshan strip chain", industry="steel")
+    programmes_service.add_partner(enterprise, programme, other_provider.organization.slug)
+    return programme
+
+
+def test_enterprise_opens_a_programme_only_scenario(client, auth, enterprise, other_provider, provider, programme,
+                                                    db):
+    auth.login(enterprise)
+    form = client.get("/pilots/new").get_data(as_text=True)
+    assert f'<option value="{programme.slug}">{programme.name}</option>' in form
+    response = client.post("/pilots/new", data=_scenario_form(visibility="programme", programme=programme.slug),
+                           follow_redirects=True)
+    scenario = db.session.scalar(sa.select(OpenScenario))
+    assert scenario.visibility == PilotVisibility.PROGRAMME and scenario.programme_id == programme.id
+    page = response.get_data(as_text=True)
+    assert f"The solution partners of the programme “{programme.name}”" in page
+    assert other_provider.organization.name in page
+    auth.logout()
+    auth.login(other_provider)
+    assert "Submit a proposal" in client.get(_url(scenario)).get_data(as_text=True)
+    assert "Programme members only" in client.get("/pilots").get_data(as_text=True)
+    auth.logout()
+    auth.login(provider)  # not a partner
+    assert client.get(_url(scenario)).status_code == 404
+    assert client.get(f"{_url(scenario)}/propose").status_code == 404
+    assert scenario.title not in client.get("/pilots").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("chosen", ["", "elsewhere"])
+def test_a_programme_only_scenario_without_a_programme_of_the_enterprise_shows_the_error_on_the_field(
+        client, auth, enterprise, make_user, db, chosen):
+    elsewhere = programmes_service.create_programme(make_user(UserRole.ENTERPRISE), name="Elsewhere", industry="steel")
+    auth.login(enterprise)
+    response = client.post("/pilots/new", data=_scenario_form(visibility="programme",
+                                                             programme=elsewhere.slug if chosen else ""))
+    assert response.status_code == 200 and b'id="programme-error"' in response.data
     assert db.session.scalar(sa.select(OpenScenario)) is None
 
 
