@@ -63,7 +63,15 @@ class OpenScenarioForm(CatalogForm):
                 "programme": self.programme.data or None}
 
 
+def _id_or_none(value) -> int | None:
+    """A chosen record id; None for the blank choice (the field's InputRequired then says so)."""
+    return None if value in ("", None) else int(value)
+
+
 class ProposalForm(FlaskForm):
+    # Any id passes the shape check: the pilots service decides which solutions the provider may offer.
+    solution = SelectField(_l("Solution offered"), coerce=_id_or_none, choices=[], validate_choice=False,
+                           validators=[InputRequired()], description=_l("One of your organisation's solutions."))
     approach = TextAreaField(_l("Approach"), validators=[DataRequired(), Length(max=20000)])
     team = TextAreaField(_l("Team"), validators=[DataRequired(), Length(max=5000)])
     timeline = TextAreaField(_l("Timeline"), validators=[DataRequired(), Length(max=5000)])
@@ -72,12 +80,13 @@ class ProposalForm(FlaskForm):
                                 description=_l("From your organisation's published case studies."))
     submit = SubmitField(_l("Submit the proposal"))
 
-    def __init__(self, cases, *args, **kwargs):
+    def __init__(self, cases, solutions, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.cases.choices = [(c.id, c.title) for c in cases]
+        self.solution.choices = choices(((s.id, s.title) for s in solutions), blank=_l("Choose a solution"))
 
     def service_data(self) -> dict:
-        return {n: self[n].data for n in ("approach", "team", "timeline", "price", "cases")}
+        return {n: self[n].data for n in ("solution", "approach", "team", "timeline", "price", "cases")}
 
 
 class MessageForm(FlaskForm):

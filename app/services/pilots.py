@@ -24,6 +24,7 @@ from app.models import (
     Proposal,
     ProposalMessage,
     ProposalState,
+    Solution,
     User,
     utcnow,
 )
@@ -192,22 +193,34 @@ def own_cases(actor: User) -> list[CaseStudy]:
         CaseStudy.deleted_at.is_(None)).order_by(CaseStudy.title)).all()
 
 
-def submit_proposal(actor: User, scenario: OpenScenario, *, cases: list[int] = (), **data) -> Proposal:
-    """Submit the acting provider's one proposal to a scenario before its deadline."""
+def own_solutions(actor: User) -> list[Solution]:
+    """Return the live solutions of the actor's provider, one of which a proposal offers."""
+    return db.session.scalars(sa.select(Solution).where(
+        Solution.provider_id == actor.organization_id, Solution.deleted_at.is_(None)).order_by(Solution.title)).all()
+
+
+def submit_proposal(actor: User, scenario: OpenScenario, *, solution: int | None = None, cases: list[int] = (),
+                    **data) -> Proposal:
+    """Submit the acting provider's one proposal to a scenario before its deadline, offering one of its solutions."""
     org = _member_of(actor, OrgKind.PROVIDER)
     require(can_view_open_scenario(actor, scenario))
     if not scenario.accepts_proposals:
         raise InvalidState(_("This scenario no longer takes proposals."))
     if any(p.provider_id == org.id for p in scenario.proposals):
         raise Conflict(_("Your organisation has already proposed for this scenario."))
+    offered = next((s for s in own_solutions(actor) if s.id == solution), None)
+    if offered is None:
+        raise ValidationFailed(_("Choose the solution you offer from your organisation's solutions."),
+                               field="solution")
     allowed = {c.id: c for c in own_cases(actor)}
     if any(c not in allowed for c in cases):
         raise ValidationFailed(_("Choose reference cases from your own published case studies."), field="cases")
-    proposal = Proposal(open_scenario=scenario, provider=org, author_id=actor.id,
+    proposal = Proposal(open_scenario=scenario, provider=org, author_id=actor.id, solution=offered,
                         cases=[allowed[c] for c in dict.fromkeys(cases)], **{k: data[k] for k in PROPOSAL_FIELDS})
     db.session.add(proposal)
     db.session.flush()
-    audit(actor, "propose", "open_scenario", scenario.id, {"proposal": proposal.id, "provider": org.slug})
+    audit(actor, "propose", "open_scenario", scenario.id, {"proposal": proposal.id, "provider": org.slug,
+                                                           "solution": offered.slug})
     _notify_org(scenario.organization_id, _("%(provider)s proposed for “%(title)s”.", provider=org.name,
                                             title=scenario.title), _proposal_url(proposal))
     commit()

@@ -31,9 +31,21 @@ def open_pilot(user, **overrides) -> OpenScenario:
     return pilots.open_scenario(user, **{**data, **overrides})
 
 
+def offer(provider_member, title="VisionQC strip inspection"):
+    """A solution of the member's provider, listed through the offers service."""
+    return offers_service.create_solution(
+        provider_member, title=title, summary="Line-scan cameras and deep learning for strip.",
+        description="Detects scratches, scale and 40 defect classes on hot strip at line speed.",
+        industries=["steel"], scenarios=["strip-surface-defect-detection"], capabilities=["line-scan vision"],
+        deployment=None, price_min=300_000, price_max=900_000)
+
+
 def propose(user, scenario, **overrides):
+    """Propose for the scenario; a provider's member offers a solution of its own listed for the occasion."""
+    is_provider = user is not None and user.role == UserRole.PROVIDER
     data = dict(approach="Line-scan cameras and a defect classifier at the edge.", team="Four engineers.",
-                timeline="Twelve weeks.", price=450_000, cases=[])
+                timeline="Twelve weeks.", price=450_000, cases=[],
+                solution=offer(user).id if is_provider and "solution" not in overrides else None)
     return pilots.submit_proposal(user, scenario, **{**data, **overrides})
 
 
@@ -239,6 +251,19 @@ def test_reference_cases_come_from_the_providers_own_published_cases(scenario, p
     assert [c.title for c in propose(proposer, scenario, cases=[mine.id]).cases] == ["Our strip case"]
 
 
+def test_a_proposal_offers_one_of_the_providers_own_live_solutions(scenario, proposer, make_user):
+    mine, theirs, withdrawn = offer(proposer), offer(make_user(UserRole.PROVIDER)), offer(proposer, "Old inspection")
+    offers_service.delete_solution(proposer, withdrawn)
+    for solution in (None, theirs.id, withdrawn.id, 10_000):
+        with pytest.raises(ValidationFailed) as refused:
+            propose(proposer, scenario, solution=solution)
+        assert refused.value.field == "solution"
+        db.session.rollback()
+    assert scenario.proposals == []
+    assert pilots.own_solutions(proposer) == [mine]
+    assert propose(proposer, scenario, solution=mine.id).solution == mine
+
+
 def test_owner_scores_and_the_weighted_total_follows_the_weights(scenario, proposal, owner):
     pilots.score_proposal(owner, proposal, {"Detection rate": 5, "Cost": 2})
     assert proposal.weighted_total(scenario.criteria) == 3.8  # (5*60 + 2*40) / 100
@@ -295,11 +320,7 @@ def test_questions_and_answers_notify_the_other_side_and_every_step_is_in_the_hi
 
 
 def test_a_public_scenario_is_recommended_to_the_providers_of_fitting_solutions(owner, proposer, make_user):
-    offers_service.create_solution(
-        proposer, title="VisionQC strip inspection", summary="Line-scan cameras and deep learning for strip.",
-        description="Detects scratches, scale and 40 defect classes on hot strip at line speed.",
-        industries=["steel"], scenarios=["strip-surface-defect-detection"], capabilities=["line-scan vision"],
-        deployment=None, price_min=300_000, price_max=900_000)
+    offer(proposer)
     colleague = make_user(UserRole.PROVIDER, organization=proposer.organization)
     unrelated = make_user(UserRole.PROVIDER)  # no solutions: nothing of it can fit
     get_indexer().drain()

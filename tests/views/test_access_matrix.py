@@ -60,7 +60,8 @@ def world(make_user, need, enterprise, provider, solution, product, match, other
     return {
         "values": {"need": need.slug, "draft": draft.slug, "solution": solution.slug, "product": product.slug,
                    "case": case.slug, "org": provider.organization.slug, "match": match.id, "saved": saved.id,
-                   "programme": programme.slug, "pilot": pilot.slug, "other_org": other_provider.organization.slug},
+                   "programme": programme.slug, "pilot": pilot.slug, "other_org": other_provider.organization.slug,
+                   "solution_id": solution.id},
         "ids": {"need": need.id, "draft": draft.id, "solution": solution.id, "product": product.id,
                 "case": case.id, "match": match.id, "saved": saved.id, "programme": programme.id, "pilot": pilot.id},
         "users": {"enterprise": enterprise, "other_enterprise": make_user(UserRole.ENTERPRISE), "provider": provider,
@@ -127,7 +128,7 @@ ROUTES = {
                         changed=lambda ids: _get(Match, ids["match"]).mark is not None),
     "propose for a programme-only pilot": Route(
         "POST", "/pilots/{pilot}/propose", {"provider"},
-        data={"approach": "a", "team": "t", "timeline": "t", "price": "1"},
+        data={"solution": "{solution_id}", "approach": "a", "team": "t", "timeline": "t", "price": "1"},
         changed=lambda ids: _db.session.scalar(sa.select(Proposal.id).where(
             Proposal.open_scenario_id == ids["pilot"])) is not None),
     "add a programme solution partner": Route(

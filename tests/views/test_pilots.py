@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import OpenScenario, PilotVisibility, Proposal, ProposalState, UserRole
+from app.services import offers as offers_service
 from app.services import pilots
 from app.services import programmes as programmes_service
 
@@ -30,9 +31,9 @@ def scenario(enterprise):
 
 
 @pytest.fixture
-def proposal(provider, scenario):
-    return pilots.submit_proposal(provider, scenario, approach=APPROACH, team="Four engineers",
-                                  timeline="Twelve weeks", price=450_000, cases=[])
+def proposal(provider, scenario, solution):
+    return pilots.submit_proposal(provider, scenario, solution=solution.id, approach=APPROACH,
+                                  team="Four engineers", timeline="Twelve weeks", price=450_000, cases=[])
 
 
 def _url(scenario, proposal=None, action=""):
@@ -101,14 +102,40 @@ def test_a_programme_only_scenario_without_a_programme_of_the_enterprise_shows_t
     assert db.session.scalar(sa.select(OpenScenario)) is None
 
 
-def test_provider_proposes_and_reads_its_proposal(client, auth, provider, scenario, db):
+def _proposal_form(solution, **overrides):
+    return {"solution": str(solution.id) if solution else "", "approach": APPROACH, "team": "Four",
+            "price": "450000", "timeline": "Twelve weeks", **overrides}
+
+
+def test_provider_proposes_and_reads_its_proposal(client, auth, provider, scenario, solution, db):
     auth.login(provider)
-    response = client.post(f"{_url(scenario)}/propose", data={"approach": APPROACH, "team": "Four", "price": "450000",
-                                                             "timeline": "Twelve weeks"}, follow_redirects=True)
+    form = client.get(f"{_url(scenario)}/propose").get_data(as_text=True)
+    assert f'<option value="{solution.id}">{solution.title}</option>' in form and "List a solution first" not in form
+    response = client.post(f"{_url(scenario)}/propose", data=_proposal_form(solution), follow_redirects=True)
     proposal = db.session.scalar(sa.select(Proposal))
     assert response.request.path == _url(scenario, proposal)
     page = response.get_data(as_text=True)
     assert "Your proposal is submitted" in page and APPROACH in page
+    assert f'<a href="/solutions/{solution.slug}">{solution.title}</a>' in page
+
+
+@pytest.mark.parametrize("choice", ["none", "other", "junk"])
+def test_a_proposal_without_one_of_the_providers_solutions_shows_the_error_on_the_field(
+        client, auth, provider, other_provider, scenario, solution, db, choice):
+    theirs = offers_service.create_solution(other_provider, title="Their inspection", summary="s", description="d",
+                                            industries=["steel"], scenarios=[], capabilities=[], deployment=None,
+                                            price_min=None, price_max=None)
+    auth.login(provider)
+    chosen = {"none": "", "other": str(theirs.id), "junk": "abc"}[choice]
+    response = client.post(f"{_url(scenario)}/propose", data={**_proposal_form(None), "solution": chosen})
+    assert response.status_code == 200 and b'id="solution-error"' in response.data
+    assert db.session.scalar(sa.select(Proposal)) is None
+
+
+def test_a_provider_without_solutions_is_told_to_list_one_first(client, auth, other_provider, scenario):
+    auth.login(other_provider)
+    form = client.get(f"{_url(scenario)}/propose").get_data(as_text=True)
+    assert "List a solution first" in form and 'href="/solutions/new"' in form
 
 
 @pytest.mark.parametrize("who,status", [("anonymous", 302), ("enterprise", 200), ("provider", 200),
@@ -158,13 +185,12 @@ def test_question_thread(client, auth, enterprise, provider, proposal, scenario)
     assert "Can you run at 25 m/s?" in client.get(_url(scenario, proposal)).get_data(as_text=True)
 
 
-def test_no_proposals_after_the_deadline(client, auth, provider, scenario, db):
+def test_no_proposals_after_the_deadline(client, auth, provider, scenario, solution, db):
     scenario.deadline = date.today() - timedelta(days=1)
     db.session.commit()
     auth.login(provider)
     assert "The deadline has passed" in client.get(_url(scenario)).get_data(as_text=True)
-    response = client.post(f"{_url(scenario)}/propose", data={"approach": "a", "team": "t", "price": "1",
-                                                             "timeline": "t"}, follow_redirects=True)
+    response = client.post(f"{_url(scenario)}/propose", data=_proposal_form(solution), follow_redirects=True)
     assert "no longer takes proposals" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(Proposal)) is None
 
