@@ -36,14 +36,26 @@ def post_need(actor: User, *, publish: bool = True, allow_duplicate: bool = True
         if same:
             raise ValidationFailed(_("This reads like your need “%(title)s”. Edit that one, or confirm that this "
                                      "is a different need.", title=same[0].title), field="post_anyway")
-    need = Need(organization=org, author_id=actor.id, slug=unique_slug(Need, data["title"]),
-                status=NeedStatus.OPEN if publish else NeedStatus.DRAFT)
+    need = _add_need(actor, org, NeedStatus.OPEN if publish else NeedStatus.DRAFT, data)
+    commit()
+    return need
+
+
+def add_matched_need(actor: User, **data) -> Need:
+    """Add a need of the actor's enterprise that is matched already (a pilot scenario's selection), in the
+    caller's transaction: recorded, audited and indexed as matched, never offered to providers as open."""
+    org = require_org_member(actor, OrgKind.ENTERPRISE)
+    return _add_need(actor, org, NeedStatus.MATCHED, data)
+
+
+def _add_need(actor: User, org, status: NeedStatus, data: dict) -> Need:
+    """Add a need with the given fields to the session: flushed, audited and queued for indexing."""
+    need = Need(organization=org, author_id=actor.id, slug=unique_slug(Need, data["title"]), status=status)
     db.session.add(need)
     changes = assign(need, {k: data.get(k) for k in NEED_FIELDS})
     db.session.flush()
     audit(actor, "create", "need", need.id, changes)
     enqueue_index("need", need.id)
-    commit()
     return need
 
 

@@ -1,7 +1,8 @@
 """Open pilot scenarios: an enterprise opens one, providers propose, the owner compares, asks and selects.
 
-The selected proposal is the outcome (`OpenScenario.selected_proposal_id`); it enters the match
-lifecycle once that lands (the hook is `select_proposal`).
+The selected proposal is the outcome (`OpenScenario.selected_proposal_id`). Selecting it also records the
+scenario as a need of the enterprise (`OpenScenario.need_id`, status matched) and the proposal's solution as
+an agreed match of that need, so that the two sides follow it up in the match lifecycle (/matches).
 """
 import logging
 from datetime import date
@@ -15,6 +16,7 @@ from app.extensions import db
 from app.models import (
     AuditLog,
     CaseStudy,
+    Match,
     Notification,
     OpenScenario,
     Organization,
@@ -29,7 +31,9 @@ from app.models import (
     utcnow,
 )
 from app.services.common import assign, audit, commit, get_or_404, unique_slug
+from app.services.lifecycle import add_agreed_match
 from app.services.matching import match_text_results
+from app.services.needs import add_matched_need
 from app.services.permissions import (
     can_view_open_scenario,
     can_view_proposal,
@@ -267,11 +271,14 @@ def shortlist_proposal(actor: User, proposal: Proposal) -> Proposal:
 def select_proposal(actor: User, proposal: Proposal) -> Proposal:
     """Select a proposal as the outcome; every other one is declined and its provider told.
 
-    The selected proposal enters the match lifecycle once that lands (the lead wires it here).
+    Its solution becomes an agreed match of a new (matched) need of the enterprise; a proposal without a live
+    solution (made before proposals named one, or its solution withdrawn since) is selected without one.
     """
     scenario = _require_owner_deciding(actor, proposal)
     now = utcnow()
     proposal.state, scenario.selected_proposal_id, scenario.selected_at = ProposalState.SELECTED, proposal.id, now
+    live = proposal.solution is not None and not proposal.solution.is_deleted
+    match = _agreed_match(actor, scenario, proposal) if live else None
     _notify_org(proposal.provider_id, _("Your proposal for “%(title)s” is selected.", title=scenario.title),
                 _proposal_url(proposal))
     for other in scenario.proposals:
@@ -280,9 +287,25 @@ def select_proposal(actor: User, proposal: Proposal) -> Proposal:
             _notify_org(other.provider_id, _("Your proposal for “%(title)s” was not selected.",
                                              title=scenario.title), _proposal_url(other))
     audit(actor, "select", "open_scenario", scenario.id,
-          {"proposal": proposal.id, "declined": [p.id for p in scenario.proposals if p is not proposal]})
+          {"proposal": proposal.id, "declined": [p.id for p in scenario.proposals if p is not proposal],
+           "match": match.id if match else None})
     commit()
     return proposal
+
+
+def _agreed_match(actor: User, scenario: OpenScenario, proposal: Proposal) -> Match:
+    """Record the scenario as a matched need of the enterprise, and the proposal's solution as its agreed match."""
+    parts = [scenario.problem, _("Site: %(site)s", site=scenario.site)]
+    if scenario.data_access:
+        parts.append(_("Data access offered: %(data)s", data=scenario.data_access))
+    scenario.need = add_matched_need(
+        actor, title=scenario.title, description="\n\n".join(parts), industry=scenario.industry.slug,
+        scenarios=[s.slug for s in scenario.scenarios if s.retired_at is None])
+    total = proposal.weighted_total(scenario.criteria)
+    score = 1.0 if total is None else round(total / MAX_SCORE, 4)
+    reason = {"kind": "pilot", "contribution": score, "args": {"title": scenario.title, "scenario": scenario.slug},
+              "text": f"Selected from the proposals to the open pilot scenario “{scenario.title}”"}
+    return add_agreed_match(actor, scenario.need, proposal.solution, score, [reason])
 
 
 def post_message(actor: User, proposal: Proposal, body: str) -> ProposalMessage:

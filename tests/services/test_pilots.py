@@ -9,9 +9,23 @@ from argon2 import PasswordHasher
 from app.config import Config
 from app.errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
 from app.extensions import db
-from app.models import Notification, OpenScenario, PilotVisibility, ProposalState, UserRole
+from app.i18n import reason_text
+from app.models import (
+    AuditLog,
+    MatchState,
+    NeedStatus,
+    Notification,
+    OpenScenario,
+    OutboxEvent,
+    PilotVisibility,
+    ProposalState,
+    UserRole,
+)
 from app.indexing import get_indexer
 from app.services import accounts as accounts_service
+from app.services import lifecycle
+from app.services import matching as matching_service
+from app.services import needs as needs_service
 from app.services import cases as cases_service
 from app.services import offers as offers_service
 from app.services import pilots
@@ -298,6 +312,64 @@ def test_shortlist_then_select_declines_the_others_and_records_the_outcome(scena
         pilots.select_proposal(owner, other)
     with pytest.raises(InvalidState):
         propose(make_user(UserRole.PROVIDER), scenario)
+
+
+def test_selecting_a_proposal_records_a_matched_need_and_an_agreed_match_the_customer_then_delivers(
+        scenario, proposal, proposer, owner):
+    pilots.score_proposal(owner, proposal, {"Detection rate": 5, "Cost": 2})  # 3.8 of 5
+    pilots.select_proposal(owner, proposal)
+    need, match = scenario.need, scenario.match
+    assert (need.organization_id, need.author_id, need.title) == (owner.organization_id, owner.id, scenario.title)
+    assert need.status == NeedStatus.MATCHED and need.industry.slug == "steel"
+    assert [s.slug for s in need.scenarios] == ["strip-surface-defect-detection"]
+    assert all(part in need.description for part in (scenario.problem, scenario.site, scenario.data_access))
+    assert (match.need, match.solution, match.rank, match.score) == (need, proposal.solution, 1, 0.76)
+    assert match.state == MatchState.AGREED and [r["kind"] for r in match.reasons] == ["pilot"]
+    assert reason_text(match.why) == f"Selected from the proposals to the open pilot scenario “{scenario.title}”"
+    assert [(e.from_state, e.to_state, e.user_id) for e in match.events] == [
+        (MatchState.SUGGESTED, MatchState.AGREED, owner.id)]
+    audited = db.session.execute(sa.select(AuditLog.action, AuditLog.entity, AuditLog.entity_id)).all()
+    assert {("create", "need", need.id), ("advance", "match", match.id)} <= set(audited)
+    assert db.session.scalar(sa.select(OutboxEvent.id).where(OutboxEvent.entity == "need",
+                                                             OutboxEvent.entity_id == need.id)) is not None
+    with pytest.raises(PermissionDenied):  # the customer confirms delivery, not the provider
+        lifecycle.advance_match(proposer, match, MatchState.DELIVERED)
+    lifecycle.advance_match(owner, match, MatchState.DELIVERED)
+    assert match.state == MatchState.DELIVERED and len(match.events) == 2
+
+
+def test_an_unscored_selection_scores_its_match_1(scenario, proposal, owner):
+    pilots.select_proposal(owner, proposal)
+    assert scenario.match.score == 1.0
+
+
+def test_the_selected_need_is_not_offered_as_open_and_keeps_its_agreed_match_when_rematched(scenario, proposal,
+                                                                                          owner):
+    pilots.select_proposal(owner, proposal)
+    need = scenario.need
+    twin = needs_service.post_need(owner, title=need.title, description=need.description, industry="steel",
+                                   scenarios=["strip-surface-defect-detection"])  # the same, but open
+    get_indexer().drain()
+    offered = [n.id for n, _result in matching_service.ranked_needs_for_solution(proposal.solution, limit=50)]
+    assert twin.id in offered and need.id not in offered
+    matches = matching_service.refresh_matches(need)  # as `flask matching refresh` or the need page does
+    assert [(m.solution_id, m.rank, m.score, m.state) for m in matches if m.state != MatchState.SUGGESTED] == [
+        (proposal.solution_id, 1, 1.0, MatchState.AGREED)]
+    assert scenario.match.reasons[0]["kind"] == "pilot"
+    assert all(m.rank > 1 for m in matches if m.solution_id != proposal.solution_id)
+
+
+@pytest.mark.parametrize("solution", ["none", "withdrawn"])
+def test_a_proposal_without_a_live_solution_is_selected_without_a_match(scenario, proposal, proposer, owner,
+                                                                         solution):
+    if solution == "none":
+        proposal.solution_id = None  # as rows from before migration r009 are
+        db.session.commit()
+    else:
+        offers_service.delete_solution(proposer, proposal.solution)
+    pilots.select_proposal(owner, proposal)
+    assert proposal.state == ProposalState.SELECTED and scenario.selected_proposal_id == proposal.id
+    assert scenario.need is None and scenario.match is None
 
 
 def test_questions_and_answers_notify_the_other_side_and_every_step_is_in_the_history(

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.models import OpenScenario, PilotVisibility, Proposal, ProposalState, UserRole
+from app.models import MatchState, OpenScenario, PilotVisibility, Proposal, ProposalState, UserRole
 from app.services import offers as offers_service
 from app.services import pilots
 from app.services import programmes as programmes_service
@@ -153,10 +153,11 @@ def test_proposal_page_is_private(client, auth, make_user, proposal, scenario, w
     assert ("Twelve weeks" in detail) is (who == "enterprise")  # the comparison is the owner's alone
 
 
-def test_owner_compares_scores_and_selects(client, auth, enterprise, provider, proposal, scenario, db):
+def test_owner_compares_scores_and_selects(client, auth, enterprise, provider, proposal, scenario, solution, db):
     auth.login(enterprise)
     page = client.get(_url(scenario)).get_data(as_text=True)
     assert "Proposals side by side" in page and "History" in page
+    assert f'<a href="/solutions/{solution.slug}">{solution.title}</a>' in page.split('id="compare"')[1]
     assert f"submitted a proposal · {provider.organization.name}" in page
     response = client.post(_url(scenario, proposal, "/score"), data={"c0": "5", "c1": "2"}, follow_redirects=True)
     assert "The scores are saved." in response.get_data(as_text=True) and "4.10" in response.get_data(as_text=True)
@@ -166,7 +167,48 @@ def test_owner_compares_scores_and_selects(client, auth, enterprise, provider, p
     assert response.status_code == 302 and response.headers["Location"] == f"{_url(scenario)}#compare"
     db.session.expire_all()
     assert db.session.get(Proposal, proposal.id).state == ProposalState.SELECTED
-    assert "Decided on" in client.get(_url(scenario)).get_data(as_text=True)
+    match = db.session.get(OpenScenario, scenario.id).match
+    assert match.state == MatchState.AGREED
+    page = client.get(_url(scenario)).get_data(as_text=True)
+    assert "Decided on" in page and f'href="/matches/{match.id}"' in page
+    assert "Selected from the proposals to the open pilot scenario" in client.get(f"/matches/{match.id}").get_data(
+        as_text=True)
+
+
+def test_both_sides_reach_the_agreed_match_and_a_declined_provider_does_not(client, auth, enterprise, provider,
+                                                                            other_provider, proposal, scenario,
+                                                                            solution, db):
+    rival = pilots.submit_proposal(other_provider, scenario, solution=offers_service.create_solution(
+        other_provider, title="Rival inspection", summary="s", description="d", industries=["steel"], scenarios=[],
+        capabilities=[], deployment=None, price_min=None, price_max=None).id, approach="Another approach",
+        team="Two", timeline="Ten weeks", price=300_000, cases=[])
+    pilots.select_proposal(enterprise, proposal)
+    match_link = f'href="/matches/{scenario.match.id}"'
+    auth.login(provider)
+    assert match_link in client.get(_url(scenario)).get_data(as_text=True)
+    assert match_link in client.get(_url(scenario, proposal)).get_data(as_text=True)
+    assert client.get(f"/matches/{scenario.match.id}").status_code == 200
+    auth.logout()
+    auth.login(other_provider)
+    assert match_link not in client.get(_url(scenario)).get_data(as_text=True)
+    assert match_link not in client.get(_url(scenario, rival)).get_data(as_text=True)
+    assert client.get(f"/matches/{scenario.match.id}").status_code == 404
+    auth.logout()
+    auth.login(enterprise)  # the customer records delivery on the match page, as for any match
+    response = client.post(f"/matches/{scenario.match.id}/advance", data={"state": "delivered"},
+                           follow_redirects=True)
+    assert "The match is now Delivered." in response.get_data(as_text=True)
+
+
+def test_selecting_a_proposal_without_a_solution_says_no_match_was_created(client, auth, enterprise, proposal,
+                                                                           scenario, db):
+    proposal.solution_id = None  # as proposals made before this migration are
+    db.session.commit()
+    auth.login(enterprise)
+    client.post(_url(scenario, proposal, "/select"))
+    for page in (client.get(_url(scenario)), client.get(_url(scenario, proposal))):
+        assert "so no match was created" in page.get_data(as_text=True)
+        assert "/matches/" not in page.get_data(as_text=True)
 
 
 def test_provider_cannot_select_its_own_proposal(client, auth, provider, proposal, scenario, db):
