@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from app.errors import InvalidState, ValidationFailed
 from app.extensions import db
-from app.models import Match, MatchMark, Need, NeedStatus, OrgKind, User, utcnow
+from app.models import Match, MatchMark, Need, NeedStatus, Organization, OrgKind, User, utcnow
 from app.services.intake import duplicates_of
 from app.services.common import assign, audit, check_range, commit, enqueue_index, unique_slug
 from app.services.permissions import can_edit_need, require, require_org_member
@@ -48,7 +48,7 @@ def add_matched_need(actor: User, **data) -> Need:
     return _add_need(actor, org, NeedStatus.MATCHED, data)
 
 
-def _add_need(actor: User, org, status: NeedStatus, data: dict) -> Need:
+def _add_need(actor: User, org: Organization, status: NeedStatus, data: dict) -> Need:
     """Add a need with the given fields to the session: flushed, audited and queued for indexing."""
     need = Need(organization=org, author_id=actor.id, slug=unique_slug(Need, data["title"]), status=status)
     db.session.add(need)
