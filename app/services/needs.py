@@ -41,16 +41,18 @@ def post_need(actor: User, *, publish: bool = True, allow_duplicate: bool = True
     return need
 
 
-def add_matched_need(actor: User, **data) -> Need:
+def add_matched_need(actor: User, confidential: bool = False, **data) -> Need:
     """Add a need of the actor's enterprise that is matched already (a pilot scenario's selection), in the
-    caller's transaction: recorded, audited and indexed as matched, never offered to providers as open."""
+    caller's transaction: recorded, audited and indexed as matched, never offered to providers as open.
+    A confidential one is shown only to the enterprise, officials and the providers matched with it."""
     org = require_org_member(actor, OrgKind.ENTERPRISE)
-    return _add_need(actor, org, NeedStatus.MATCHED, data)
+    return _add_need(actor, org, NeedStatus.MATCHED, data, confidential)
 
 
-def _add_need(actor: User, org: Organization, status: NeedStatus, data: dict) -> Need:
+def _add_need(actor: User, org: Organization, status: NeedStatus, data: dict, confidential: bool = False) -> Need:
     """Add a need with the given fields to the session: flushed, audited and queued for indexing."""
-    need = Need(organization=org, author_id=actor.id, slug=unique_slug(Need, data["title"]), status=status)
+    need = Need(organization=org, author_id=actor.id, slug=unique_slug(Need, data["title"]), status=status,
+                confidential=confidential)
     db.session.add(need)
     changes = assign(need, {k: data.get(k) for k in NEED_FIELDS})
     db.session.flush()

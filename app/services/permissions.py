@@ -42,8 +42,13 @@ def can_edit_need(user: User | None, need: Need) -> bool:
 
 
 def can_view_need(user: User | None, need: Need) -> bool:
-    """Drafts are private to the posting enterprise and officials; everything else is public."""
-    return need.status != "draft" or can_edit_need(user, need)
+    """Drafts are private to the posting enterprise and officials; a confidential need (a non-public pilot's
+    selection) also to the providers matched with it; everything else is public."""
+    if can_edit_need(user, need):
+        return True
+    if need.confidential:
+        return any(belongs_to(user, m.solution.provider_id) for m in need.matches)
+    return need.status != "draft"
 
 
 def can_edit_offer(user: User | None, record: Solution | Product | CaseStudy | Organization) -> bool:

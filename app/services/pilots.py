@@ -299,7 +299,7 @@ def _agreed_match(actor: User, scenario: OpenScenario, proposal: Proposal) -> Ma
     if scenario.data_access:
         parts.append(_("Data access offered: %(data)s", data=scenario.data_access))
     scenario.need = add_matched_need(
-        actor, title=scenario.title, description="\n\n".join(parts), industry=scenario.industry.slug,
+        actor, confidential=scenario.visibility != PilotVisibility.PUBLIC, title=scenario.title, description="\n\n".join(parts), industry=scenario.industry.slug,
         scenarios=[s.slug for s in scenario.scenarios if s.retired_at is None])
     total = proposal.weighted_total(scenario.criteria)
     score = 1.0 if total is None else round(total / MAX_SCORE, 4)

@@ -2,7 +2,8 @@
 
 Programmes get solution partners (provider organisations). An open scenario may be visible to one
 programme only (visibility `programme`, `programme_id`) and records the need its selection created
-(`need_id`); a proposal names the provider's solution it offers (`solution_id`, empty on older rows).
+(`need_id`; a confidential one when the scenario was not public: `needs.confidential`); a proposal names
+the provider's solution it offers (`solution_id`, empty on older rows).
 
 Revision ID: b9c3d5a0r009
 Revises: b8e2f4a0r008
@@ -55,6 +56,9 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f("fk_open_scenarios_need_id_needs"), "needs", ["need_id"], ["id"])
         _visibility_check(batch_op, VISIBILITY_AFTER)
 
+    with op.batch_alter_table("needs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("confidential", sa.Boolean(), server_default=sa.false(), nullable=False))
+
     with op.batch_alter_table("proposals", schema=None) as batch_op:
         batch_op.add_column(sa.Column("solution_id", sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f("ix_proposals_solution_id"), ["solution_id"], unique=False)
@@ -70,6 +74,9 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f("fk_proposals_solution_id_solutions"), type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_proposals_solution_id"))
         batch_op.drop_column("solution_id")
+
+    with op.batch_alter_table("needs", schema=None) as batch_op:
+        batch_op.drop_column("confidential")
 
     with op.batch_alter_table("open_scenarios", schema=None) as batch_op:
         _visibility_check(batch_op, VISIBILITY_BEFORE)

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher
+from werkzeug.datastructures import MultiDict
 
 from app.config import Config
 from app.errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
@@ -30,7 +31,9 @@ from app.services import cases as cases_service
 from app.services import offers as offers_service
 from app.services import pilots
 from app.services import programmes
-from app.services.permissions import can_view_proposal
+from app.services import directory
+from app.services import search as search_service
+from app.services.permissions import can_view_need, can_view_proposal
 
 CRITERIA = [{"name": "Detection rate", "weight": 60}, {"name": "Cost", "weight": 40}]
 ROLES = ("anonymous", "owner", "other_enterprise", "provider", "official", "admin")
@@ -357,6 +360,27 @@ def test_the_selected_need_is_not_offered_as_open_and_keeps_its_agreed_match_whe
         (proposal.solution_id, 1, 1.0, MatchState.AGREED)]
     assert scenario.match.reasons[0]["kind"] == "pilot"
     assert all(m.rank > 1 for m in matches if m.solution_id != proposal.solution_id)
+
+
+@pytest.mark.parametrize("visibility", [PilotVisibility.PUBLIC, PilotVisibility.INVITED])
+def test_the_selected_need_is_as_public_as_the_scenario_was(people, owner, proposer, visibility):
+    """An invitation- (or programme-) only scenario stays confidential once selected: its need is seen by the
+    enterprise, officials and the selected provider only, and is never listed, searched or indexed."""
+    invitees = [proposer.organization.slug] if visibility == PilotVisibility.INVITED else []
+    scenario = open_pilot(owner, visibility=visibility, invitees=invitees)
+    pilots.select_proposal(owner, propose(proposer, scenario))
+    need = scenario.need
+    get_indexer().drain()
+    public = visibility == PilotVisibility.PUBLIC
+    assert need.confidential is not public
+    for who, sees in ((owner, True), (proposer, True), (people["official"], True), (people["anonymous"], public),
+                      (people["provider"], public), (people["other_enterprise"], public)):
+        assert can_view_need(who, need) is sees, who
+        listed = db.session.scalars(directory.visible_needs(who)).all()
+        assert (need in listed) is (public or who in (owner, people["official"])), who  # the provider: on /matches
+    found = search_service.search_site(None, search_service.parse_request(MultiDict({"q": scenario.title})))
+    assert (("need", need.id) in {(r.hit.type, r.hit.id) for r in found.results}) is public
+    assert (need.id in get_indexer().matcher.collection("need").docs) is public
 
 
 @pytest.mark.parametrize("solution", ["none", "withdrawn"])
