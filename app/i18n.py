@@ -130,6 +130,7 @@ _WORDINGS = {
     "standards": lambda a: _("Concerns standards: %(numbers)s", numbers=join(a["standards"])),
     "track_record": lambda a: _("Provider's track record: %(agreed)s agreed or delivered and %(others)s other "
                                 "positive outcomes of earlier matches", agreed=a["agreed"], others=a["others"]),
+    "pilot": lambda a: _("Selected from the proposals to the open pilot scenario “%(title)s”", title=a["title"]),
     "gap:scenario": lambda a: _("Not filed under the need's scenario: %(names)s", names=_names(a["scenarios"])),
     "gap:terms": lambda a: _("Does not mention: %(terms)s", terms=join(a["terms"])),
     "gap:budget": lambda a: _("Price from %(price)s is above the budget", price=money(a["price_min"]) or "?"),

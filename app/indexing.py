@@ -89,7 +89,7 @@ class DocBuilder:
                    facets={"exemplary": any(c["exemplary"] for c in evidence), "slug": s.slug})
 
     def need(self, n: Need) -> Doc | None:
-        if n.is_deleted:
+        if n.is_deleted or n.confidential:  # confidential: never searched, nor offered as a similar need
             return None
         return Doc(id=n.id, key=_key(n), title=n.title, body=n.description, industries=[n.industry.slug],
                    scenarios=_slugs(n.scenarios), region=n.region, status=n.status.value,

@@ -36,7 +36,7 @@ from app.models.market import (
 )
 from app.models.ops import AuditLog, MatchImpression, OutboxEvent
 from app.models.pilots import OpenScenario, Proposal, ProposalMessage
-from app.models.programmes import Programme, ProgrammeMember
+from app.models.programmes import Programme, ProgrammeMember, ProgrammePartner
 
 __all__ = [
     "ApiToken", "AuditLog", "Campaign", "CampaignMeeting", "CampaignRegistration", "CampaignStatus",
@@ -44,7 +44,7 @@ __all__ = [
     "Guideline", "GuidelineState", "Industry", "Match", "MatchEvent", "MatchImpression", "MatchMark",
     "MatchState", "MeetingOutcome", "MeetingResponse", "Need", "NeedStatus", "Notification", "OpenScenario",
     "OrgKind", "OrgSize", "Organization", "OutboxEvent", "PasswordResetToken", "PilotVisibility", "Product",
-    "ProductCategory", "Programme", "ProgrammeMember", "Proposal", "ProposalMessage", "ProposalState",
-    "ReviewCriterion", "SavedSearch", "Scenario", "Solution", "Standard", "TokenScope", "User", "UserRole",
-    "utcnow",
+    "ProductCategory", "Programme", "ProgrammeMember", "ProgrammePartner", "Proposal", "ProposalMessage",
+    "ProposalState", "ReviewCriterion", "SavedSearch", "Scenario", "Solution", "Standard", "TokenScope", "User",
+    "UserRole", "utcnow",
 ]

@@ -156,6 +156,7 @@ class SoftDeleteMixin:
 class PilotVisibility(enum.StrEnum):
     PUBLIC = "public"
     INVITED = "invited"
+    PROGRAMME = "programme"  # a programme's enterprises see it; its solution partners propose
 
 
 class ProposalState(enum.StrEnum):

@@ -200,6 +200,9 @@ class Need(TimestampMixin, SoftDeleteMixin, db.Model):
     deadline: Mapped[date | None]
     status: Mapped[NeedStatus] = mapped_column(enum_column(NeedStatus), default=NeedStatus.OPEN, index=True)
     programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programmes.id", ondelete="SET NULL"), index=True)
+    # Shown only to its enterprise, officials and the providers matched with it (the selection of a pilot
+    # scenario that was not public): never listed, searched or indexed.
+    confidential: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     organization: Mapped[Organization] = relationship()
     industry: Mapped[Industry] = relationship()

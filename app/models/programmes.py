@@ -26,6 +26,8 @@ class Programme(TimestampMixin, db.Model):
     members: Mapped[list["ProgrammeMember"]] = relationship(
         back_populates="programme", cascade="all, delete-orphan",
         order_by="(ProgrammeMember.tier, ProgrammeMember.id)")
+    partners: Mapped[list["ProgrammePartner"]] = relationship(
+        back_populates="programme", cascade="all, delete-orphan", order_by="ProgrammePartner.id")
 
 
 class ProgrammeMember(db.Model):
@@ -43,4 +45,20 @@ class ProgrammeMember(db.Model):
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     programme: Mapped[Programme] = relationship(back_populates="members")
+    organization: Mapped[Organization] = relationship()
+
+
+class ProgrammePartner(db.Model):
+    """A provider organisation taking part in a programme as a solution partner."""
+
+    __tablename__ = "programme_partners"
+    __table_args__ = (
+        sa.UniqueConstraint("programme_id", "organization_id", name="uq_programme_partners_programme_org"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    programme: Mapped[Programme] = relationship(back_populates="partners")
     organization: Mapped[Organization] = relationship()

@@ -41,22 +41,37 @@ class OpenScenarioForm(CatalogForm):
     scenarios = scenarios_field(_l("Application scenarios (optional)"))
     visibility = SelectField(_l("Who may propose"),
                              choices=[(PilotVisibility.PUBLIC.value, _l("Every provider")),
-                                      (PilotVisibility.INVITED.value, _l("Invited providers only"))])
+                                      (PilotVisibility.INVITED.value, _l("Invited providers only")),
+                                      (PilotVisibility.PROGRAMME.value, _l("Programme members only"))])
     invitees = SelectMultipleField(_l("Invited providers"), choices=[],
                                    description=_l("Only for invitation-only scenarios."))
+    # Any slug passes the shape check: the pilots service decides which programmes the enterprise may choose.
+    programme = SelectField(_l("Programme"), choices=[], validate_choice=False,
+                            description=_l("Only for programme-only scenarios: the programme's enterprises see the "
+                                           "scenario and its solution partners propose."))
     submit = SubmitField(_l("Open the scenario"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, programmes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.invitees.choices = choices((o.slug, o.name) for o in pilots.provider_organisations())
+        self.programme.choices = choices(((p.slug, p.name) for p in programmes), blank=_l("Choose a programme"))
 
     def service_data(self) -> dict:
         """Return the fields as the pilots service takes them."""
         names = ("title", "problem", "site", "data_access", "criteria", "deadline", "industry", "scenarios", "invitees")
-        return {**{n: self[n].data for n in names}, "visibility": PilotVisibility(self.visibility.data)}
+        return {**{n: self[n].data for n in names}, "visibility": PilotVisibility(self.visibility.data),
+                "programme": self.programme.data or None}
+
+
+def _id_or_none(value) -> int | None:
+    """A chosen record id; None for the blank choice (the field's InputRequired then says so)."""
+    return None if value in ("", None) else int(value)
 
 
 class ProposalForm(FlaskForm):
+    # Any id passes the shape check: the pilots service decides which solutions the provider may offer.
+    solution = SelectField(_l("Solution offered"), coerce=_id_or_none, choices=[], validate_choice=False,
+                           validators=[InputRequired()], description=_l("One of your organisation's solutions."))
     approach = TextAreaField(_l("Approach"), validators=[DataRequired(), Length(max=20000)])
     team = TextAreaField(_l("Team"), validators=[DataRequired(), Length(max=5000)])
     timeline = TextAreaField(_l("Timeline"), validators=[DataRequired(), Length(max=5000)])
@@ -65,12 +80,13 @@ class ProposalForm(FlaskForm):
                                 description=_l("From your organisation's published case studies."))
     submit = SubmitField(_l("Submit the proposal"))
 
-    def __init__(self, cases, *args, **kwargs):
+    def __init__(self, cases, solutions, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.cases.choices = [(c.id, c.title) for c in cases]
+        self.solution.choices = choices(((s.id, s.title) for s in solutions), blank=_l("Choose a solution"))
 
     def service_data(self) -> dict:
-        return {n: self[n].data for n in ("approach", "team", "timeline", "price", "cases")}
+        return {n: self[n].data for n in ("solution", "approach", "team", "timeline", "price", "cases")}
 
 
 class MessageForm(FlaskForm):

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from app.pilots import bp
 from app.pilots.forms import MessageForm, OpenScenarioForm, ProposalForm, score_form
-from app.services import pilots
+from app.services import pilots, programmes
 from app.services.permissions import owns_open_scenario
 from app.webforms import run_service
 
@@ -26,7 +26,7 @@ def index():
 @login_required
 def new():
     """Open a pilot scenario in the user's plant."""
-    form = OpenScenarioForm()
+    form = OpenScenarioForm(programmes=programmes.postable_programmes(current_user))
     scenario = form.validate_on_submit() and run_service(form, pilots.open_scenario, current_user,
                                                          **form.service_data())
     if scenario:
@@ -53,13 +53,15 @@ def detail(slug: str):
 def propose(slug: str):
     """Submit the provider's proposal for a scenario."""
     scenario = pilots.get_open_scenario(current_user, slug)
-    form = ProposalForm(pilots.own_cases(current_user))
+    solutions = pilots.own_solutions(current_user)
+    form = ProposalForm(pilots.own_cases(current_user), solutions)
     proposal = form.validate_on_submit() and run_service(form, pilots.submit_proposal, current_user, scenario,
                                                          **form.service_data())
     if proposal:
         flash(_("Your proposal is submitted. Only you and the scenario owner can read it."), "success")
         return redirect(url_for("pilots.proposal", slug=slug, proposal_id=proposal.id))
-    return render_template("form_page.html", form=form, title=_("Propose for “%(t)s”", t=scenario.title))
+    return render_template("pilots/propose.html", form=form, has_solutions=bool(solutions),
+                           title=_("Propose for “%(t)s”", t=scenario.title))
 
 
 @bp.route("/pilots/<slug>/proposals/<int:proposal_id>", methods=["GET", "POST"])

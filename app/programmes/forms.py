@@ -1,4 +1,4 @@
-"""programmes forms: start a programme, add a member (shape checks only)."""
+"""programmes forms: start a programme, add a member or a solution partner (shape checks only)."""
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -11,11 +11,16 @@ from app.models.programmes import TIERS
 from app.webforms import CatalogForm, choices, industry_field
 
 
+def organisation_choices(kind: OrgKind, blank=None):
+    """Every live organisation of that kind (enterprises or providers), by name."""
+    rows = db.session.execute(sa.select(Organization.slug, Organization.name).where(
+        Organization.kind == kind, Organization.deleted_at.is_(None)).order_by(Organization.name))
+    return choices(rows, blank)
+
+
 def enterprise_choices(blank=None):
     """Every enterprise, by name."""
-    rows = db.session.execute(sa.select(Organization.slug, Organization.name).where(
-        Organization.kind == OrgKind.ENTERPRISE, Organization.deleted_at.is_(None)).order_by(Organization.name))
-    return choices(rows, blank)
+    return organisation_choices(OrgKind.ENTERPRISE, blank)
 
 
 class ProgrammeForm(CatalogForm):
@@ -49,3 +54,13 @@ class MemberForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.organization.choices = enterprise_choices(blank=_l("Choose an enterprise"))
+
+
+class PartnerForm(FlaskForm):
+    provider = SelectField(_l("Provider"), choices=[], validators=[DataRequired()],
+                           description=_l("Solution partners propose for the programme's pilot scenarios."))
+    submit = SubmitField(_l("Add solution partner"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.provider.choices = organisation_choices(OrgKind.PROVIDER, blank=_l("Choose a provider"))

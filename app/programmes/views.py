@@ -1,11 +1,12 @@
-"""programmes views: the programmes list, a programme with members and progress, batch matching, consortium."""
+"""programmes views: the programmes list, a programme with members, partners and progress, batch matching,
+consortium."""
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.programmes import bp
-from app.programmes.forms import MemberForm, ProgrammeForm
+from app.programmes.forms import MemberForm, PartnerForm, ProgrammeForm
 from app.services import permissions as perm
 from app.services import programmes
 from app.webforms import run_service
@@ -37,13 +38,13 @@ def new():
 @bp.get("/programmes/<slug>")
 @login_required
 def detail(slug: str):
-    """Show a programme: lead, members with their progress, needs."""
-    return _detail_page(programmes.get_programme(current_user, slug), MemberForm())
+    """Show a programme: lead, members with their progress, solution partners, needs."""
+    return _detail_page(programmes.get_programme(current_user, slug))
 
 
-def _detail_page(programme, member_form: MemberForm):
-    return render_template("programmes/detail.html", programme=programme, member_form=member_form,
-                           needs=programmes.live_needs(programme),
+def _detail_page(programme, member_form: MemberForm | None = None, partner_form: PartnerForm | None = None):
+    return render_template("programmes/detail.html", programme=programme, member_form=member_form or MemberForm(),
+                           partner_form=partner_form or PartnerForm(), needs=programmes.live_needs(programme),
                            progress=programmes.progress(current_user, programme))
 
 
@@ -58,7 +59,7 @@ def add_member(slug: str):
     if member:
         flash(_("%(name)s has joined the programme.", name=member.organization.name), "success")
         return redirect(url_for("programmes.detail", slug=slug))
-    return _detail_page(programme, form), 422
+    return _detail_page(programme, member_form=form), 422
 
 
 @bp.post("/programmes/<slug>/members/<org_slug>/remove")
@@ -69,6 +70,30 @@ def remove_member(slug: str, org_slug: str):
     if run_service(None, programmes.remove_member, current_user, programme, org_slug):
         flash(_("The member has left the programme."), "success")
     return redirect(url_for("programmes.detail", slug=slug))
+
+
+@bp.post("/programmes/<slug>/partners")
+@login_required
+def add_partner(slug: str):
+    """Add a provider as a solution partner of the programme."""
+    programme = programmes.get_programme(current_user, slug)
+    form = PartnerForm()
+    partner = form.validate() and run_service(form, programmes.add_partner, current_user, programme,
+                                              form.provider.data)
+    if partner:
+        flash(_("%(name)s is now a solution partner of the programme.", name=partner.organization.name), "success")
+        return redirect(url_for("programmes.detail", slug=slug, _anchor="partners"))
+    return _detail_page(programme, partner_form=form), 422
+
+
+@bp.post("/programmes/<slug>/partners/<org_slug>/remove")
+@login_required
+def remove_partner(slug: str, org_slug: str):
+    """Remove a solution partner; its proposals stay with their scenarios."""
+    programme = programmes.get_programme(current_user, slug)
+    if run_service(None, programmes.remove_partner, current_user, programme, org_slug):
+        flash(_("The solution partner has left the programme."), "success")
+    return redirect(url_for("programmes.detail", slug=slug, _anchor="partners"))
 
 
 @bp.post("/programmes/<slug>/match")

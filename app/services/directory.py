@@ -408,15 +408,15 @@ def visible_needs(actor: User | None, industry: str | None = None, region: str |
                   q: str | None = None, status: NeedStatus | None = None) -> sa.Select:
     """The query of live needs the actor may see, newest first: open and matched ones unless a status is asked.
 
-    Drafts are only ever listed for their own enterprise's members and officials (as can_view_need).
+    Drafts and confidential needs are only ever listed for their own enterprise's members and officials.
     """
     statuses = [status] if status else [NeedStatus.OPEN, NeedStatus.MATCHED]
     query = (sa.select(Need).where(Need.status.in_(statuses), _live(Need))
              .order_by(Need.created_at.desc(), Need.id.desc()))
     if not is_official(actor):
         own = _own_organization(actor)
-        query = query.where(sa.or_(Need.status != NeedStatus.DRAFT,
-                                   Need.organization_id == own if own else sa.false()))
+        public = sa.and_(Need.status != NeedStatus.DRAFT, Need.confidential.is_(False))
+        query = query.where(sa.or_(public, Need.organization_id == own if own else sa.false()))
     if industry:
         query = query.join(Need.industry).where(Industry.slug == industry)
     if region:

@@ -67,15 +67,31 @@ def advance_match(actor: User, match: Match, state: MatchState, reason: DeclineR
             raise ValidationFailed(_("Describe the reason in a few words."), field="note")
     else:
         reason = None
-    event = MatchEvent(match=match, user_id=actor.id, from_state=match.state, to_state=state, reason=reason,
-                       note=note[:2000])
-    db.session.add(event)
-    audit(actor, "advance", "match", match.id,
-          {"state": [match.state.value, state.value], **({"reason": reason.value} if reason else {})})
-    match.state, match.state_changed_at = state, utcnow()
+    _record_step(actor, match, state, reason, note)
     commit()
     _notify_other_side(actor, match, sides, reason, note)  # after the step is saved: no mail about a lost write
     db.session.commit()
+    return match
+
+
+def _record_step(actor: User, match: Match, state: MatchState, reason: DeclineReason | None = None,
+                 note: str = "") -> None:
+    """Move the match to `state`, keeping the step in its history and the audit log (the caller commits)."""
+    db.session.add(MatchEvent(match=match, user_id=actor.id, from_state=match.state, to_state=state, reason=reason,
+                              note=note[:2000]))
+    audit(actor, "advance", "match", match.id,
+          {"state": [match.state.value, state.value], **({"reason": reason.value} if reason else {})})
+    match.state, match.state_changed_at = state, utcnow()
+
+
+def add_agreed_match(actor: User, need: Need, solution: Solution, score: float, reasons: list[dict]) -> Match:
+    """Add a match the need's enterprise has agreed to outside the matcher (a selected pilot proposal), in the
+    caller's transaction: suggested, then moved to agreed by the actor as the first step of its history."""
+    match = Match(need=need, solution=solution, rank=1, score=score, reasons=reasons, state=S.SUGGESTED)
+    require(ENTERPRISE_SIDE in match_sides(actor, match), _("Only the enterprise can record this step."))
+    db.session.add(match)
+    db.session.flush()
+    _record_step(actor, match, S.AGREED)
     return match
 
 

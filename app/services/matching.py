@@ -52,12 +52,19 @@ def cli_results(results: list[Result]) -> list[dict]:
              "reasons": r.reason_lines()} for n, r in enumerate(results, start=1)]
 
 
+# Reasons of matches made outside the matcher (a selected pilot proposal): such a match keeps its rank, score
+# and reasons when the need's matches are recomputed, and the matcher's list follows it.
+PINNED_KINDS = {"pilot"}
+
+
 def refresh_matches(need: Need) -> list[Match]:
     """Recompute and store a need's matches, keeping those marked or already under way."""
-    results = match_need_results(need)
-    existing = {m.solution_id: m for m in need.matches}
+    pinned = {m.solution_id for m in need.matches if any(isinstance(r, dict) and r.get("kind") in PINNED_KINDS
+                                                         for r in m.reasons)}
+    results = [r for r in match_need_results(need) if r.id not in pinned][:MATCHES_SHOWN - len(pinned)]
+    existing = {m.solution_id: m for m in need.matches if m.solution_id not in pinned}
     keep = set()
-    for rank, result in enumerate(results, start=1):
+    for rank, result in enumerate(results, start=1 + len(pinned)):
         match = existing.get(result.id) or Match(need=need, solution_id=result.id)
         match.rank, match.score, match.reasons, match.created_at = rank, result.score, result.reason_records(), utcnow()
         db.session.add(match)

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from app.errors import InvalidState, ValidationFailed
 from app.extensions import db
-from app.models import Match, MatchMark, Need, NeedStatus, OrgKind, User, utcnow
+from app.models import Match, MatchMark, Need, NeedStatus, Organization, OrgKind, User, utcnow
 from app.services.intake import duplicates_of
 from app.services.common import assign, audit, check_range, commit, enqueue_index, unique_slug
 from app.services.permissions import can_edit_need, require, require_org_member
@@ -36,14 +36,28 @@ def post_need(actor: User, *, publish: bool = True, allow_duplicate: bool = True
         if same:
             raise ValidationFailed(_("This reads like your need “%(title)s”. Edit that one, or confirm that this "
                                      "is a different need.", title=same[0].title), field="post_anyway")
-    need = Need(organization=org, author_id=actor.id, slug=unique_slug(Need, data["title"]),
-                status=NeedStatus.OPEN if publish else NeedStatus.DRAFT)
+    need = _add_need(actor, org, NeedStatus.OPEN if publish else NeedStatus.DRAFT, data)
+    commit()
+    return need
+
+
+def add_matched_need(actor: User, confidential: bool = False, **data) -> Need:
+    """Add a need of the actor's enterprise that is matched already (a pilot scenario's selection), in the
+    caller's transaction: recorded, audited and indexed as matched, never offered to providers as open.
+    A confidential one is shown only to the enterprise, officials and the providers matched with it."""
+    org = require_org_member(actor, OrgKind.ENTERPRISE)
+    return _add_need(actor, org, NeedStatus.MATCHED, data, confidential)
+
+
+def _add_need(actor: User, org: Organization, status: NeedStatus, data: dict, confidential: bool = False) -> Need:
+    """Add a need with the given fields to the session: flushed, audited and queued for indexing."""
+    need = Need(organization=org, author_id=actor.id, slug=unique_slug(Need, data["title"]), status=status,
+                confidential=confidential)
     db.session.add(need)
     changes = assign(need, {k: data.get(k) for k in NEED_FIELDS})
     db.session.flush()
     audit(actor, "create", "need", need.id, changes)
     enqueue_index("need", need.id)
-    commit()
     return need
 
 

@@ -42,8 +42,13 @@ def can_edit_need(user: User | None, need: Need) -> bool:
 
 
 def can_view_need(user: User | None, need: Need) -> bool:
-    """Drafts are private to the posting enterprise and officials; everything else is public."""
-    return need.status != "draft" or can_edit_need(user, need)
+    """Drafts are private to the posting enterprise and officials; a confidential need (a non-public pilot's
+    selection) also to the providers matched with it; everything else is public."""
+    if can_edit_need(user, need):
+        return True
+    if need.confidential:
+        return any(belongs_to(user, m.solution.provider_id) for m in need.matches)
+    return need.status != "draft"
 
 
 def can_edit_offer(user: User | None, record: Solution | Product | CaseStudy | Organization) -> bool:
@@ -99,6 +104,12 @@ def in_programme(user: User | None, programme: Programme) -> bool:
     return belongs_to(user, getattr(user, "organization_id", None)) and takes_part(user.organization_id, programme)
 
 
+def is_partner(user: User | None, programme: Programme) -> bool:
+    """Whether the user's (live) organisation is a solution partner (provider) of the programme."""
+    return belongs_to(user, getattr(user, "organization_id", None)) and any(
+        p.organization_id == user.organization_id for p in programme.partners)
+
+
 def can_view_programme(user: User | None, programme: Programme) -> bool:
     return in_programme(user, programme) or is_official(user)
 
@@ -109,9 +120,18 @@ def owns_open_scenario(user: User | None, scenario: OpenScenario) -> bool:
 
 
 def can_view_open_scenario(user: User | None, scenario: OpenScenario) -> bool:
-    """Public scenarios are for everyone; invited ones for the owner, the invited providers and officials."""
-    return (scenario.visibility == PilotVisibility.PUBLIC or owns_open_scenario(user, scenario) or is_official(user)
-            or any(belongs_to(user, org.id) for org in scenario.invitees))
+    """Public scenarios are for everyone. Others are for the owner, officials and the providers that proposed,
+    and: invitation-only ones for the invited providers; programme-only ones for the programme's enterprises
+    (lead and members) and its solution partners."""
+    if scenario.visibility == PilotVisibility.PUBLIC or owns_open_scenario(user, scenario) or is_official(user):
+        return True
+    if scenario.visibility == PilotVisibility.PROGRAMME:
+        programme = scenario.programme
+        allowed = programme is not None and (in_programme(user, programme) or is_partner(user, programme))
+    else:
+        allowed = any(belongs_to(user, org.id) for org in scenario.invitees)
+    # A provider that proposed keeps reading its proposal (e.g. after leaving the programme).
+    return allowed or any(belongs_to(user, p.provider_id) for p in scenario.proposals)
 
 
 def can_view_proposal(user: User | None, proposal: Proposal) -> bool:

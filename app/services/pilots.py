@@ -1,7 +1,8 @@
 """Open pilot scenarios: an enterprise opens one, providers propose, the owner compares, asks and selects.
 
-The selected proposal is the outcome (`OpenScenario.selected_proposal_id`); it enters the match
-lifecycle once that lands (the hook is `select_proposal`).
+The selected proposal is the outcome (`OpenScenario.selected_proposal_id`). Selecting it also records the
+scenario as a need of the enterprise (`OpenScenario.need_id`, status matched) and the proposal's solution as
+an agreed match of that need, so that the two sides follow it up in the match lifecycle (/matches).
 """
 import logging
 from datetime import date
@@ -15,25 +16,31 @@ from app.extensions import db
 from app.models import (
     AuditLog,
     CaseStudy,
+    Match,
     Notification,
     OpenScenario,
     Organization,
     OrgKind,
     PilotVisibility,
+    Programme,
     Proposal,
     ProposalMessage,
     ProposalState,
+    Solution,
     User,
     utcnow,
 )
 from app.services.common import assign, audit, commit, get_or_404, unique_slug
+from app.services.lifecycle import add_agreed_match
 from app.services.matching import match_text_results
+from app.services.needs import add_matched_need
 from app.services.permissions import (
     can_view_open_scenario,
     can_view_proposal,
     owns_open_scenario,
     require,
     require_org_member,
+    takes_part,
 )
 
 log = logging.getLogger(__name__)
@@ -74,32 +81,55 @@ def _member_of(actor: User | None, kind: OrgKind) -> Organization:
     return require_org_member(actor, kind)
 
 
-def open_scenario(actor: User, *, criteria: list[dict], invitees: list[str] = (), **data) -> OpenScenario:
-    """Open a pilot scenario for the acting user's enterprise and tell fitting (or invited) providers."""
+def open_scenario(actor: User, *, criteria: list[dict], invitees: list[str] = (), programme: str | None = None,
+                  **data) -> OpenScenario:
+    """Open a pilot scenario for the acting user's enterprise and tell fitting (invited, partner) providers."""
     org = _member_of(actor, OrgKind.ENTERPRISE)
     if data.get("deadline") is None or data["deadline"] < date.today():
         raise ValidationFailed(_("The deadline must not be in the past."), field="deadline")
-    if data.get("visibility") == PilotVisibility.INVITED and not invitees:
+    visibility = data.get("visibility")
+    if visibility == PilotVisibility.INVITED and not invitees:
         raise ValidationFailed(_("Invite at least one provider."), field="invitees")
-    scenario = OpenScenario(organization=org, author_id=actor.id, slug=unique_slug(OpenScenario, data["title"]),
-                            criteria=_check_criteria(criteria), invitees=_providers_by_slug(list(invitees)))
+    scenario = OpenScenario(
+        organization=org, author_id=actor.id, slug=unique_slug(OpenScenario, data["title"]),
+        criteria=_check_criteria(criteria),
+        invitees=_providers_by_slug(list(invitees)) if visibility == PilotVisibility.INVITED else [],
+        programme=_programme_taken_part_in(org, programme) if visibility == PilotVisibility.PROGRAMME else None)
     db.session.add(scenario)
     changes = assign(scenario, {k: data.get(k) for k in SCENARIO_FIELDS})
     db.session.flush()
-    audit(actor, "open", "open_scenario", scenario.id, {**changes, "criteria": scenario.criteria,
-                                                         "invitees": [o.slug for o in scenario.invitees]})
+    audit(actor, "open", "open_scenario", scenario.id, {
+        **changes, "criteria": scenario.criteria, "invitees": [o.slug for o in scenario.invitees],
+        **({"programme": scenario.programme.slug} if scenario.programme else {})})
     _announce(scenario)
     commit()
     return scenario
 
 
+def _programme_taken_part_in(org: Organization, slug: str | None) -> Programme:
+    """The programme (slug) of a programme-only scenario: one the opening enterprise leads or belongs to."""
+    if not slug:
+        raise ValidationFailed(_("Choose the programme whose members may see the scenario."), field="programme")
+    programme = db.session.scalar(sa.select(Programme).where(Programme.slug == slug))
+    if programme is None or not takes_part(org.id, programme):
+        raise ValidationFailed(_("Choose a programme your enterprise takes part in."), field="programme")
+    return programme
+
+
 def _announce(scenario: OpenScenario) -> None:
-    """Notify invited providers, or the providers whose solutions fit a public scenario best (with the reason)."""
-    url = url_for("pilots.detail", slug=scenario.slug, _external=True)
+    """Notify invited providers or the programme's solution partners, or for a public scenario the providers
+    whose solutions fit it best (with the reason)."""
+    url = url_for("pilots.detail", slug=scenario.slug)
     if scenario.visibility == PilotVisibility.INVITED:
         for org in scenario.invitees:
             _notify_org(org.id, _("You are invited to propose for the pilot scenario “%(title)s”.",
                                   title=scenario.title), url)
+        return
+    if scenario.visibility == PilotVisibility.PROGRAMME:
+        for partner in scenario.programme.partners:
+            _notify_org(partner.organization_id, _("As a solution partner of “%(programme)s” you may propose for "
+                                                   "its pilot scenario “%(title)s”.",
+                                                   programme=scenario.programme.name, title=scenario.title), url)
         return
     for provider_id, reason in recommended_providers(scenario):
         _notify_org(provider_id, _("A new pilot scenario fits your solutions: “%(title)s” — %(reason)s",
@@ -132,7 +162,7 @@ def _notify_org(organization_id: int, message: str, url: str) -> None:
 
 
 def get_open_scenario(actor: User | None, slug: str) -> OpenScenario:
-    """Return an open scenario the actor may see; invitation-only ones count as missing for others."""
+    """Return an open scenario the actor may see; invitation- and programme-only ones count as missing for others."""
     scenario = get_or_404(OpenScenario, slug, by="slug")
     if not can_view_open_scenario(actor, scenario):
         raise NotFound(_("This page does not exist."))
@@ -167,22 +197,34 @@ def own_cases(actor: User) -> list[CaseStudy]:
         CaseStudy.deleted_at.is_(None)).order_by(CaseStudy.title)).all()
 
 
-def submit_proposal(actor: User, scenario: OpenScenario, *, cases: list[int] = (), **data) -> Proposal:
-    """Submit the acting provider's one proposal to a scenario before its deadline."""
+def own_solutions(actor: User) -> list[Solution]:
+    """Return the live solutions of the actor's provider, one of which a proposal offers."""
+    return db.session.scalars(sa.select(Solution).where(
+        Solution.provider_id == actor.organization_id, Solution.deleted_at.is_(None)).order_by(Solution.title)).all()
+
+
+def submit_proposal(actor: User, scenario: OpenScenario, *, solution: int | None = None, cases: list[int] = (),
+                    **data) -> Proposal:
+    """Submit the acting provider's one proposal to a scenario before its deadline, offering one of its solutions."""
     org = _member_of(actor, OrgKind.PROVIDER)
     require(can_view_open_scenario(actor, scenario))
     if not scenario.accepts_proposals:
         raise InvalidState(_("This scenario no longer takes proposals."))
     if any(p.provider_id == org.id for p in scenario.proposals):
         raise Conflict(_("Your organisation has already proposed for this scenario."))
+    offered = next((s for s in own_solutions(actor) if s.id == solution), None)
+    if offered is None:
+        raise ValidationFailed(_("Choose the solution you offer from your organisation's solutions."),
+                               field="solution")
     allowed = {c.id: c for c in own_cases(actor)}
     if any(c not in allowed for c in cases):
         raise ValidationFailed(_("Choose reference cases from your own published case studies."), field="cases")
-    proposal = Proposal(open_scenario=scenario, provider=org, author_id=actor.id,
+    proposal = Proposal(open_scenario=scenario, provider=org, author_id=actor.id, solution=offered,
                         cases=[allowed[c] for c in dict.fromkeys(cases)], **{k: data[k] for k in PROPOSAL_FIELDS})
     db.session.add(proposal)
     db.session.flush()
-    audit(actor, "propose", "open_scenario", scenario.id, {"proposal": proposal.id, "provider": org.slug})
+    audit(actor, "propose", "open_scenario", scenario.id, {"proposal": proposal.id, "provider": org.slug,
+                                                           "solution": offered.slug})
     _notify_org(scenario.organization_id, _("%(provider)s proposed for “%(title)s”.", provider=org.name,
                                             title=scenario.title), _proposal_url(proposal))
     commit()
@@ -190,7 +232,7 @@ def submit_proposal(actor: User, scenario: OpenScenario, *, cases: list[int] = (
 
 
 def _proposal_url(proposal: Proposal) -> str:
-    return url_for("pilots.proposal", slug=proposal.open_scenario.slug, proposal_id=proposal.id, _external=True)
+    return url_for("pilots.proposal", slug=proposal.open_scenario.slug, proposal_id=proposal.id)
 
 
 def _require_owner_deciding(actor: User, proposal: Proposal) -> OpenScenario:
@@ -229,11 +271,14 @@ def shortlist_proposal(actor: User, proposal: Proposal) -> Proposal:
 def select_proposal(actor: User, proposal: Proposal) -> Proposal:
     """Select a proposal as the outcome; every other one is declined and its provider told.
 
-    The selected proposal enters the match lifecycle once that lands (the lead wires it here).
+    Its solution becomes an agreed match of a new (matched) need of the enterprise; a proposal without a live
+    solution (made before proposals named one, or its solution withdrawn since) is selected without one.
     """
     scenario = _require_owner_deciding(actor, proposal)
     now = utcnow()
     proposal.state, scenario.selected_proposal_id, scenario.selected_at = ProposalState.SELECTED, proposal.id, now
+    live = proposal.solution is not None and not proposal.solution.is_deleted
+    match = _agreed_match(actor, scenario, proposal) if live else None
     _notify_org(proposal.provider_id, _("Your proposal for “%(title)s” is selected.", title=scenario.title),
                 _proposal_url(proposal))
     for other in scenario.proposals:
@@ -242,9 +287,25 @@ def select_proposal(actor: User, proposal: Proposal) -> Proposal:
             _notify_org(other.provider_id, _("Your proposal for “%(title)s” was not selected.",
                                              title=scenario.title), _proposal_url(other))
     audit(actor, "select", "open_scenario", scenario.id,
-          {"proposal": proposal.id, "declined": [p.id for p in scenario.proposals if p is not proposal]})
+          {"proposal": proposal.id, "declined": [p.id for p in scenario.proposals if p is not proposal],
+           "match": match.id if match else None})
     commit()
     return proposal
+
+
+def _agreed_match(actor: User, scenario: OpenScenario, proposal: Proposal) -> Match:
+    """Record the scenario as a matched need of the enterprise, and the proposal's solution as its agreed match."""
+    parts = [scenario.problem, _("Site: %(site)s", site=scenario.site)]
+    if scenario.data_access:
+        parts.append(_("Data access offered: %(data)s", data=scenario.data_access))
+    scenario.need = add_matched_need(
+        actor, confidential=scenario.visibility != PilotVisibility.PUBLIC, title=scenario.title, description="\n\n".join(parts), industry=scenario.industry.slug,
+        scenarios=[s.slug for s in scenario.scenarios if s.retired_at is None])
+    total = proposal.weighted_total(scenario.criteria)
+    score = 1.0 if total is None else round(total / MAX_SCORE, 4)
+    reason = {"kind": "pilot", "contribution": score, "args": {"title": scenario.title, "scenario": scenario.slug},
+              "text": f"Selected from the proposals to the open pilot scenario “{scenario.title}”"}
+    return add_agreed_match(actor, scenario.need, proposal.solution, score, [reason])
 
 
 def post_message(actor: User, proposal: Proposal, body: str) -> ProposalMessage:

@@ -1,8 +1,9 @@
 """Chain-Net Synergy programmes: a leading enterprise, the SMEs of its supply chain, and their needs.
 
 Officials and the leading enterprise's members manage a programme; its members (and the lead) see it
-and post needs into it. Batch matching reuses the matcher (refresh_matches); the consortium view finds
-providers, and a small set of providers, that cover many members' needs at once.
+and post needs into it; its solution partners (providers) propose for its programme-only pilot scenarios.
+Batch matching reuses the matcher (refresh_matches); the consortium view finds providers, and a small
+set of providers, that cover many members' needs at once.
 """
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from app.models import (
     OrgKind,
     Programme,
     ProgrammeMember,
+    ProgrammePartner,
     User,
 )
 from app.models.programmes import TIERS
@@ -102,6 +104,30 @@ def remove_member(actor: User, programme: Programme, organization: str) -> None:
     commit()
 
 
+def add_partner(actor: User, programme: Programme, provider: str) -> ProgrammePartner:
+    """Add a provider organisation (slug) as a solution partner: it proposes for the programme's pilot scenarios."""
+    require(can_manage_programme(actor, programme))
+    organization = _organization(provider, OrgKind.PROVIDER, field="provider")
+    if any(p.organization_id == organization.id for p in programme.partners):
+        raise Conflict(_("%(name)s is a solution partner already.", name=organization.name), field="provider")
+    partner = ProgrammePartner(organization=organization)
+    programme.partners.append(partner)
+    audit(actor, "add_partner", "programme", programme.id, {"organization": organization.slug})
+    commit()
+    return partner
+
+
+def remove_partner(actor: User, programme: Programme, provider: str) -> None:
+    """Remove a solution partner (slug); proposals it already made stay with their scenarios."""
+    require(can_manage_programme(actor, programme))
+    partner = next((p for p in programme.partners if p.organization.slug == provider), None)
+    if partner is None:
+        raise NotFound(_("This page does not exist."))
+    programme.partners.remove(partner)
+    audit(actor, "remove_partner", "programme", programme.id, {"organization": provider})
+    commit()
+
+
 def programme_for_need(organization_id: int, slug: str | None, current: Programme | None) -> Programme | None:
     """Resolve the programme a need is posted into; the need's enterprise must take part (an unchanged one stays)."""
     if not slug:
@@ -142,9 +168,15 @@ def get_programme(actor: User | None, slug: str) -> Programme:
 
 def _enterprise(slug: str, field: str = "organization") -> Organization:
     """An enterprise named by slug (a refusal names the form field)."""
+    return _organization(slug, OrgKind.ENTERPRISE, field)
+
+
+def _organization(slug: str, kind: OrgKind, field: str) -> Organization:
+    """A live organisation of that kind named by slug (a refusal names the form field)."""
     org = db.session.scalar(sa.select(Organization).where(Organization.slug == slug, Organization.deleted_at.is_(None)))
-    if org is None or org.kind != OrgKind.ENTERPRISE:
-        raise ValidationFailed(_("Choose an enterprise."), field=field)
+    if org is None or org.kind != kind:
+        raise ValidationFailed(_("Choose an enterprise.") if kind == OrgKind.ENTERPRISE else _("Choose a provider."),
+                               field=field)
     return org
 
 

@@ -139,7 +139,8 @@ _FALLBACK = {  # type -> (model, title column, text columns, visibility clause)
     "scenario": (Scenario, Scenario.name, (Scenario.description,), Scenario.retired_at.is_(None)),
     "standard": (Standard, Standard.number, (Standard.title,), Standard.retired_at.is_(None)),
     "need": (Need, Need.title, (Need.description,),
-             sa.and_(Need.status.in_([NeedStatus.OPEN, NeedStatus.MATCHED]), Need.deleted_at.is_(None))),
+             sa.and_(Need.status.in_([NeedStatus.OPEN, NeedStatus.MATCHED]), Need.deleted_at.is_(None),
+                     Need.confidential.is_(False))),
 }
 
 

@@ -32,20 +32,36 @@ def kept_logging():
         lg.disabled, lg.level, lg.handlers, lg.propagate = disabled, level, handlers, propagate
 
 
-@pytest.mark.parametrize("url", [
-    "sqlite_url",
-    pytest.param("postgres_url", marks=pytest.mark.postgres),
-])
-def test_upgrade_from_empty_builds_the_schema_the_models_describe(request, tmp_path, kept_logging, url):
+DATABASES = ["sqlite_url", pytest.param("postgres_url", marks=pytest.mark.postgres)]
+
+
+def _schema_differences() -> list:
+    """What the database's schema lacks or has beyond the models (empty when they agree)."""
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert context.get_current_revision() is not None
+        return compare_metadata(context, db.metadata)
+
+
+def _run_migrations(request, tmp_path, url, *commands: list[str]) -> list:
+    """Run `flask db` commands on a fresh database; return the schema differences afterwards."""
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "INDEX_DIR": str(tmp_path / "index"),
                       "SQLALCHEMY_DATABASE_URI": request.getfixturevalue(url)})
     with app.app_context():
-        result = app.test_cli_runner().invoke(args=["db", "upgrade"])
-        assert result.exit_code == 0, result.output
         try:
-            with db.engine.connect() as conn:
-                context = MigrationContext.configure(conn, opts={"compare_type": True})
-                assert context.get_current_revision() is not None
-                assert compare_metadata(context, db.metadata) == []
+            for args in commands:
+                result = app.test_cli_runner().invoke(args=["db", *args])
+                assert result.exit_code == 0, (args, result.output)
+            return _schema_differences()
         finally:
             db.engine.dispose()
+
+
+@pytest.mark.parametrize("url", DATABASES)
+def test_upgrade_from_empty_builds_the_schema_the_models_describe(request, tmp_path, kept_logging, url):
+    assert _run_migrations(request, tmp_path, url, ["upgrade"]) == []
+
+
+@pytest.mark.parametrize("url", DATABASES)
+def test_the_latest_migration_downgrades_and_upgrades_again(request, tmp_path, kept_logging, url):
+    assert _run_migrations(request, tmp_path, url, ["upgrade"], ["downgrade"], ["upgrade"]) == []

@@ -1,20 +1,39 @@
 """Open pilot scenarios: who may open, see and propose; privacy of proposals; deadline; scoring and selection."""
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher
+from werkzeug.datastructures import MultiDict
 
 from app.config import Config
 from app.errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
 from app.extensions import db
-from app.models import Notification, OpenScenario, PilotVisibility, ProposalState, UserRole
+from app.i18n import reason_text
+from app.models import (
+    AuditLog,
+    MatchState,
+    NeedStatus,
+    Notification,
+    OpenScenario,
+    OutboxEvent,
+    PilotVisibility,
+    ProposalState,
+    UserRole,
+)
 from app.indexing import get_indexer
 from app.services import accounts as accounts_service
+from app.services import lifecycle
+from app.services import matching as matching_service
+from app.services import needs as needs_service
 from app.services import cases as cases_service
 from app.services import offers as offers_service
 from app.services import pilots
-from app.services.permissions import can_view_proposal
+from app.services import programmes
+from app.services import directory
+from app.services import search as search_service
+from app.services.permissions import can_view_need, can_view_proposal
 
 CRITERIA = [{"name": "Detection rate", "weight": 60}, {"name": "Cost", "weight": 40}]
 ROLES = ("anonymous", "owner", "other_enterprise", "provider", "official", "admin")
@@ -29,9 +48,21 @@ def open_pilot(user, **overrides) -> OpenScenario:
     return pilots.open_scenario(user, **{**data, **overrides})
 
 
+def offer(provider_member, title="VisionQC strip inspection"):
+    """A solution of the member's provider, listed through the offers service."""
+    return offers_service.create_solution(
+        provider_member, title=title, summary="Line-scan cameras and deep learning for strip.",
+        description="Detects scratches, scale and 40 defect classes on hot strip at line speed.",
+        industries=["steel"], scenarios=["strip-surface-defect-detection"], capabilities=["line-scan vision"],
+        deployment=None, price_min=300_000, price_max=900_000)
+
+
 def propose(user, scenario, **overrides):
+    """Propose for the scenario; a provider's member offers a solution of its own listed for the occasion."""
+    is_provider = user is not None and user.role == UserRole.PROVIDER
     data = dict(approach="Line-scan cameras and a defect classifier at the edge.", team="Four engineers.",
-                timeline="Twelve weeks.", price=450_000, cases=[])
+                timeline="Twelve weeks.", price=450_000, cases=[],
+                solution=offer(user).id if is_provider and "solution" not in overrides else None)
     return pilots.submit_proposal(user, scenario, **{**data, **overrides})
 
 
@@ -115,6 +146,78 @@ def test_invitation_only_scenarios_are_hidden_from_everyone_else(people, make_us
                 propose(people[role], scenario)
 
 
+@pytest.fixture
+def chain(owner, make_user):
+    """A programme led by another enterprise: the owner's enterprise and one more are members, one provider is
+    its solution partner."""
+    lead, member, partner = make_user(UserRole.ENTERPRISE), make_user(UserRole.ENTERPRISE), make_user(UserRole.PROVIDER)
+    programme = programmes.create_programme(lead, name="Tangshan strip chain", industry="steel")
+    for n, org in enumerate((owner.organization, member.organization), start=1):
+        programmes.add_member(lead, programme, org.slug, n)
+    programmes.add_partner(lead, programme, partner.organization.slug)
+    return SimpleNamespace(programme=programme, lead=lead, member=member, partner=partner)
+
+
+def programme_pilot(owner, chain) -> OpenScenario:
+    return open_pilot(owner, visibility=PilotVisibility.PROGRAMME, programme=chain.programme.slug)
+
+
+@pytest.mark.parametrize("role,sees", [("anonymous", False), ("owner", True), ("other_enterprise", False),
+                                       ("provider", False), ("official", True), ("admin", True), ("lead", True),
+                                       ("member", True), ("partner", True)])
+def test_programme_only_scenarios_are_seen_by_the_programme_and_answered_by_its_partners(people, chain, owner,
+                                                                                         role, sees):
+    scenario = programme_pilot(owner, chain)
+    user = people.get(role) or getattr(chain, role, None)
+    if sees:
+        assert pilots.get_open_scenario(user, scenario.slug) == scenario
+        assert scenario in pilots.list_open_scenarios(user)
+    else:
+        with pytest.raises(NotFound):
+            pilots.get_open_scenario(user, scenario.slug)
+        assert scenario not in pilots.list_open_scenarios(user)
+    if role == "partner":
+        assert propose(user, scenario).provider_id == chain.partner.organization_id
+    elif role != "anonymous":  # enterprises and officials never propose; a provider outside the programme neither
+        with pytest.raises(PermissionDenied):
+            propose(user, scenario)
+        assert scenario.proposals == []
+
+
+def test_a_programme_only_scenario_tells_the_partners_and_no_one_else(people, chain, owner):
+    scenario = programme_pilot(owner, chain)
+    (message,) = notes(chain.partner)
+    assert chain.programme.name in message and scenario.title in message
+    assert notes(people["provider"]) == [] and notes(chain.member) == []
+
+
+def test_a_programme_only_scenario_needs_a_programme_the_enterprise_takes_part_in(owner, chain, make_user):
+    elsewhere = programmes.create_programme(make_user(UserRole.ENTERPRISE), name="Another chain", industry="steel")
+    for slug in (None, elsewhere.slug, "no-such-programme"):
+        with pytest.raises(ValidationFailed) as refused:
+            open_pilot(owner, visibility=PilotVisibility.PROGRAMME, programme=slug)
+        assert refused.value.field == "programme"
+        db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OpenScenario)) == 0
+    led = open_pilot(chain.lead, visibility=PilotVisibility.PROGRAMME, programme=chain.programme.slug)
+    assert led.programme == chain.programme  # the leading enterprise takes part too
+    public = open_pilot(owner, programme=chain.programme.slug)  # a programme matters only to programme-only ones
+    assert public.programme is None
+
+
+def test_a_partner_that_leaves_keeps_its_proposal_but_no_longer_sees_new_scenarios(chain, owner):
+    scenario = programme_pilot(owner, chain)
+    proposal = propose(chain.partner, scenario)
+    programmes.remove_partner(chain.lead, chain.programme, chain.partner.organization.slug)
+    assert pilots.get_proposal(chain.partner, pilots.get_open_scenario(chain.partner, scenario.slug),
+                               proposal.id) == proposal
+    later = programme_pilot(owner, chain)
+    with pytest.raises(NotFound):
+        pilots.get_open_scenario(chain.partner, later.slug)
+    with pytest.raises(PermissionDenied):
+        propose(chain.partner, later)
+
+
 @pytest.mark.parametrize("role,reads", [("anonymous", False), ("owner", True), ("other_enterprise", False),
                                         ("provider", False), ("official", False), ("admin", False)])
 def test_proposals_are_private_to_the_submitter_and_the_owner(people, scenario, proposal, proposer, role, reads):
@@ -165,6 +268,19 @@ def test_reference_cases_come_from_the_providers_own_published_cases(scenario, p
     assert [c.title for c in propose(proposer, scenario, cases=[mine.id]).cases] == ["Our strip case"]
 
 
+def test_a_proposal_offers_one_of_the_providers_own_live_solutions(scenario, proposer, make_user):
+    mine, theirs, withdrawn = offer(proposer), offer(make_user(UserRole.PROVIDER)), offer(proposer, "Old inspection")
+    offers_service.delete_solution(proposer, withdrawn)
+    for solution in (None, theirs.id, withdrawn.id, 10_000):
+        with pytest.raises(ValidationFailed) as refused:
+            propose(proposer, scenario, solution=solution)
+        assert refused.value.field == "solution"
+        db.session.rollback()
+    assert scenario.proposals == []
+    assert pilots.own_solutions(proposer) == [mine]
+    assert propose(proposer, scenario, solution=mine.id).solution == mine
+
+
 def test_owner_scores_and_the_weighted_total_follows_the_weights(scenario, proposal, owner):
     pilots.score_proposal(owner, proposal, {"Detection rate": 5, "Cost": 2})
     assert proposal.weighted_total(scenario.criteria) == 3.8  # (5*60 + 2*40) / 100
@@ -201,6 +317,85 @@ def test_shortlist_then_select_declines_the_others_and_records_the_outcome(scena
         propose(make_user(UserRole.PROVIDER), scenario)
 
 
+def test_selecting_a_proposal_records_a_matched_need_and_an_agreed_match_the_customer_then_delivers(
+        scenario, proposal, proposer, owner):
+    pilots.score_proposal(owner, proposal, {"Detection rate": 5, "Cost": 2})  # 3.8 of 5
+    pilots.select_proposal(owner, proposal)
+    need, match = scenario.need, scenario.match
+    assert (need.organization_id, need.author_id, need.title) == (owner.organization_id, owner.id, scenario.title)
+    assert need.status == NeedStatus.MATCHED and need.industry.slug == "steel"
+    assert [s.slug for s in need.scenarios] == ["strip-surface-defect-detection"]
+    assert all(part in need.description for part in (scenario.problem, scenario.site, scenario.data_access))
+    assert (match.need, match.solution, match.rank, match.score) == (need, proposal.solution, 1, 0.76)
+    assert match.state == MatchState.AGREED and [r["kind"] for r in match.reasons] == ["pilot"]
+    assert reason_text(match.why) == f"Selected from the proposals to the open pilot scenario “{scenario.title}”"
+    assert [(e.from_state, e.to_state, e.user_id) for e in match.events] == [
+        (MatchState.SUGGESTED, MatchState.AGREED, owner.id)]
+    audited = db.session.execute(sa.select(AuditLog.action, AuditLog.entity, AuditLog.entity_id)).all()
+    assert {("create", "need", need.id), ("advance", "match", match.id)} <= set(audited)
+    assert db.session.scalar(sa.select(OutboxEvent.id).where(OutboxEvent.entity == "need",
+                                                             OutboxEvent.entity_id == need.id)) is not None
+    with pytest.raises(PermissionDenied):  # the customer confirms delivery, not the provider
+        lifecycle.advance_match(proposer, match, MatchState.DELIVERED)
+    lifecycle.advance_match(owner, match, MatchState.DELIVERED)
+    assert match.state == MatchState.DELIVERED and len(match.events) == 2
+
+
+def test_an_unscored_selection_scores_its_match_1(scenario, proposal, owner):
+    pilots.select_proposal(owner, proposal)
+    assert scenario.match.score == 1.0
+
+
+def test_the_selected_need_is_not_offered_as_open_and_keeps_its_agreed_match_when_rematched(scenario, proposal,
+                                                                                          owner):
+    pilots.select_proposal(owner, proposal)
+    need = scenario.need
+    twin = needs_service.post_need(owner, title=need.title, description=need.description, industry="steel",
+                                   scenarios=["strip-surface-defect-detection"])  # the same, but open
+    get_indexer().drain()
+    offered = [n.id for n, _result in matching_service.ranked_needs_for_solution(proposal.solution, limit=50)]
+    assert twin.id in offered and need.id not in offered
+    matches = matching_service.refresh_matches(need)  # as `flask matching refresh` or the need page does
+    assert [(m.solution_id, m.rank, m.score, m.state) for m in matches if m.state != MatchState.SUGGESTED] == [
+        (proposal.solution_id, 1, 1.0, MatchState.AGREED)]
+    assert scenario.match.reasons[0]["kind"] == "pilot"
+    assert all(m.rank > 1 for m in matches if m.solution_id != proposal.solution_id)
+
+
+@pytest.mark.parametrize("visibility", [PilotVisibility.PUBLIC, PilotVisibility.INVITED])
+def test_the_selected_need_is_as_public_as_the_scenario_was(people, owner, proposer, visibility):
+    """An invitation- (or programme-) only scenario stays confidential once selected: its need is seen by the
+    enterprise, officials and the selected provider only, and is never listed, searched or indexed."""
+    invitees = [proposer.organization.slug] if visibility == PilotVisibility.INVITED else []
+    scenario = open_pilot(owner, visibility=visibility, invitees=invitees)
+    pilots.select_proposal(owner, propose(proposer, scenario))
+    need = scenario.need
+    get_indexer().drain()
+    public = visibility == PilotVisibility.PUBLIC
+    assert need.confidential is not public
+    for who, sees in ((owner, True), (proposer, True), (people["official"], True), (people["anonymous"], public),
+                      (people["provider"], public), (people["other_enterprise"], public)):
+        assert can_view_need(who, need) is sees, who
+        listed = db.session.scalars(directory.visible_needs(who)).all()
+        assert (need in listed) is (public or who in (owner, people["official"])), who  # the provider: on /matches
+    found = search_service.search_site(None, search_service.parse_request(MultiDict({"q": scenario.title})))
+    assert (("need", need.id) in {(r.hit.type, r.hit.id) for r in found.results}) is public
+    assert (need.id in get_indexer().matcher.collection("need").docs) is public
+
+
+@pytest.mark.parametrize("solution", ["none", "withdrawn"])
+def test_a_proposal_without_a_live_solution_is_selected_without_a_match(scenario, proposal, proposer, owner,
+                                                                         solution):
+    if solution == "none":
+        proposal.solution_id = None  # as rows from before migration r009 are
+        db.session.commit()
+    else:
+        offers_service.delete_solution(proposer, proposal.solution)
+    pilots.select_proposal(owner, proposal)
+    assert proposal.state == ProposalState.SELECTED and scenario.selected_proposal_id == proposal.id
+    assert scenario.need is None and scenario.match is None
+
+
 def test_questions_and_answers_notify_the_other_side_and_every_step_is_in_the_history(
         scenario, proposal, proposer, owner, people):
     pilots.post_message(owner, proposal, "Can you run at 25 m/s?")
@@ -221,11 +416,7 @@ def test_questions_and_answers_notify_the_other_side_and_every_step_is_in_the_hi
 
 
 def test_a_public_scenario_is_recommended_to_the_providers_of_fitting_solutions(owner, proposer, make_user):
-    offers_service.create_solution(
-        proposer, title="VisionQC strip inspection", summary="Line-scan cameras and deep learning for strip.",
-        description="Detects scratches, scale and 40 defect classes on hot strip at line speed.",
-        industries=["steel"], scenarios=["strip-surface-defect-detection"], capabilities=["line-scan vision"],
-        deployment=None, price_min=300_000, price_max=900_000)
+    offer(proposer)
     colleague = make_user(UserRole.PROVIDER, organization=proposer.organization)
     unrelated = make_user(UserRole.PROVIDER)  # no solutions: nothing of it can fit
     get_indexer().drain()

@@ -1,9 +1,10 @@
 """Chain-Net programmes: who manages them, members and their needs, the consortium view, progress."""
 import pytest
+import sqlalchemy as sa
 
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from app.extensions import db
-from app.models import AuditLog, Match, MatchState, Programme, ProgrammeMember, UserRole
+from app.models import AuditLog, Match, MatchState, Programme, ProgrammeMember, ProgrammePartner, UserRole
 from app.services import programmes
 from app.services.needs import update_need
 from app.services.offers import delete_solution
@@ -124,6 +125,41 @@ def test_members_must_be_enterprises_once_each_and_on_a_known_tier(chain):
             programmes.add_member(chain.lead, chain.programme, slug, tier)
         db.session.rollback()
     assert count(ProgrammeMember) == 2
+
+
+@pytest.mark.parametrize(("who", "allowed"), MANAGE)
+def test_only_officials_and_the_lead_add_and_remove_solution_partners(chain, make_user, who, allowed):
+    actor, other = chain.actor(who), make_user(UserRole.PROVIDER).organization
+    programmes.add_partner(chain.lead, chain.programme, chain.provider.organization.slug)
+    if not allowed:
+        with pytest.raises(PermissionDenied):
+            programmes.add_partner(actor, chain.programme, other.slug)
+        with pytest.raises(PermissionDenied):
+            programmes.remove_partner(actor, chain.programme, chain.provider.organization.slug)
+        db.session.rollback()
+        assert [p.organization_id for p in chain.programme.partners] == [chain.provider.organization_id]
+        return
+    programmes.add_partner(actor, chain.programme, other.slug)
+    programmes.remove_partner(actor, chain.programme, chain.provider.organization.slug)
+    db.session.expire_all()
+    assert [p.organization_id for p in chain.programme.partners] == [other.id]
+    assert [e.action for e in db.session.scalars(sa.select(AuditLog).where(
+        AuditLog.entity == "programme", AuditLog.action.like("%partner")).order_by(AuditLog.id))] == [
+        "add_partner", "add_partner", "remove_partner"]
+
+
+def test_solution_partners_must_be_providers_once_each(chain):
+    programmes.add_partner(chain.lead, chain.programme, chain.provider.organization.slug)
+    cases = [(chain.sme1.organization.slug, ValidationFailed), (chain.outsider.organization.slug, ValidationFailed),
+             ("no-such-org", ValidationFailed), (chain.provider.organization.slug, Conflict)]
+    for slug, error in cases:
+        with pytest.raises(error) as refused:
+            programmes.add_partner(chain.lead, chain.programme, slug)
+        assert refused.value.field == "provider"
+        db.session.rollback()
+    assert count(ProgrammePartner) == 1
+    with pytest.raises(NotFound):
+        programmes.remove_partner(chain.lead, chain.programme, chain.sme1.organization.slug)
 
 
 @pytest.mark.parametrize(("who", "visible"), [("lead", True), ("sme1", True), ("official", True), ("admin", True),

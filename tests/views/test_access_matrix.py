@@ -2,13 +2,29 @@
 every role. An allowed role sees the object (or changes it); every other role is refused (sign-in, 403 or 404)
 or served a page of its own, and in both cases the object's data is absent and nothing changed."""
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db as _db
-from app.models import CaseReviewState, CaseStudy, Match, Need, NeedStatus, Notification, Product, SavedSearch, Solution
+from app.models import (
+    CaseReviewState,
+    CaseStudy,
+    Match,
+    Need,
+    NeedStatus,
+    Notification,
+    PilotVisibility,
+    Product,
+    Programme,
+    Proposal,
+    SavedSearch,
+    Solution,
+)
 from app.services import cases as cases_service
+from app.services import pilots as pilots_service
+from app.services import programmes as programmes_service
 from app.services import search as search_service
 from tests.views.conftest import post_need
 
@@ -19,7 +35,9 @@ OFFICIALS = {"official", "admin"}
 NEED_OWNERS = {"enterprise"} | OFFICIALS
 OFFER_OWNERS = {"provider"} | OFFICIALS
 SECRETS = {"draft": "SECRET-DRAFT-7f3a", "case": "SECRET-CASE-91bd", "saved": "SECRET-SAVED-55e1",
-           "note": "SECRET-NOTE-2c4d"}
+           "note": "SECRET-NOTE-2c4d", "pilot": "SECRET-PILOT-8e0b"}
+# A programme the enterprise leads, with the provider as its solution partner, and a programme-only scenario.
+PILOT_READERS = {"enterprise", "provider"} | OFFICIALS
 
 
 @pytest.fixture
@@ -32,12 +50,20 @@ def world(make_user, need, enterprise, provider, solution, product, match, other
                                        search_service.MultiDict({"q": "strip"}))
     _db.session.add(Notification(user_id=enterprise.id, message=f"Note {SECRETS['note']}", url="/"))
     _db.session.commit()
+    programme = programmes_service.create_programme(enterprise, name="Strip chain", industry="steel")
+    programmes_service.add_partner(enterprise, programme, provider.organization.slug)
+    pilot = pilots_service.open_scenario(
+        enterprise, title=f"Pilot {SECRETS['pilot']}", problem="Scale marks.", site="Line 2", data_access="",
+        criteria=[{"name": "Fit", "weight": 100}], deadline=date.today() + timedelta(days=20), industry="steel",
+        scenarios=[], visibility=PilotVisibility.PROGRAMME, programme=programme.slug)
     from app.models import UserRole
     return {
         "values": {"need": need.slug, "draft": draft.slug, "solution": solution.slug, "product": product.slug,
-                   "case": case.slug, "org": provider.organization.slug, "match": match.id, "saved": saved.id},
+                   "case": case.slug, "org": provider.organization.slug, "match": match.id, "saved": saved.id,
+                   "programme": programme.slug, "pilot": pilot.slug, "other_org": other_provider.organization.slug,
+                   "solution_id": solution.id},
         "ids": {"need": need.id, "draft": draft.id, "solution": solution.id, "product": product.id,
-                "case": case.id, "match": match.id, "saved": saved.id},
+                "case": case.id, "match": match.id, "saved": saved.id, "programme": programme.id, "pilot": pilot.id},
         "users": {"enterprise": enterprise, "other_enterprise": make_user(UserRole.ENTERPRISE), "provider": provider,
                   "other_provider": other_provider, "official": official, "admin": admin},
     }
@@ -86,6 +112,8 @@ ROUTES = {
                                                  own_page_for={"anonymous", "enterprise", "other_enterprise",
                                                                "other_provider"}, unchecked=OFFER_OWNERS),
     "needs directory": Route("GET", "/needs?q=converter", set(), "draft", own_page_for=set(ROLES)),
+    "programme-only pilot scenario": Route("GET", "/pilots/{pilot}", PILOT_READERS, "pilot"),
+    "pilot scenarios list": Route("GET", "/pilots", PILOT_READERS, "pilot", own_page_for=set(ROLES) - PILOT_READERS),
     "provider profile": Route("GET", "/providers/{org}", set(), "case", own_page_for=set(ROLES) - OFFER_OWNERS,
                               unchecked=OFFER_OWNERS),
     # changes
@@ -98,6 +126,17 @@ ROUTES = {
                        changed=lambda ids: _get(Need, ids["need"]).title == "Hijacked title"),
     "mark match": Route("POST", "/needs/{need}/matches/{match}/mark", NEED_OWNERS, data={"mark": "interesting"},
                         changed=lambda ids: _get(Match, ids["match"]).mark is not None),
+    "propose for a programme-only pilot": Route(
+        "POST", "/pilots/{pilot}/propose", {"provider"},
+        data={"solution": "{solution_id}", "approach": "a", "team": "t", "timeline": "t", "price": "1"},
+        changed=lambda ids: _db.session.scalar(sa.select(Proposal.id).where(
+            Proposal.open_scenario_id == ids["pilot"])) is not None),
+    "add a programme solution partner": Route(
+        "POST", "/programmes/{programme}/partners", NEED_OWNERS, data={"provider": "{other_org}"},
+        changed=lambda ids: len(_get(Programme, ids["programme"]).partners) == 2),
+    "remove a programme solution partner": Route(
+        "POST", "/programmes/{programme}/partners/{org}/remove", NEED_OWNERS,
+        changed=lambda ids: _get(Programme, ids["programme"]).partners == []),
     "delete solution": Route("POST", "/solutions/{solution}/delete", OFFER_OWNERS,
                              changed=lambda ids: _get(Solution, ids["solution"]).deleted_at is not None),
     "delete product": Route("POST", "/products/{product}/delete", OFFER_OWNERS,
@@ -125,7 +164,8 @@ def test_authorisation_matrix(client, auth, world, name, role):
     if role != "anonymous":
         assert auth.login(world["users"][role]).status_code == 302
     path = route.path.format(**world["values"])
-    response = client.get(path) if route.method == "GET" else client.post(path, data=route.data)
+    data = {key: value.format(**world["values"]) for key, value in route.data.items()}
+    response = client.get(path) if route.method == "GET" else client.post(path, data=data)
     body = _body(response)
     secret = SECRETS.get(route.secret)
     allowed = role in route.allowed

@@ -1,8 +1,12 @@
 """With CSRF protection on (as in production), a POST without a token is refused and writes nothing."""
+from datetime import date, timedelta
+
 import pytest
 import sqlalchemy as sa
 
-from app.models import Need, Scenario
+from app.models import Need, PilotVisibility, Programme, Proposal, Scenario
+from app.services import pilots as pilots_service
+from app.services import programmes as programmes_service
 from tests.conftest import PASSWORD, app_for_tests
 
 pytestmark = pytest.mark.usefixtures("view_app")
@@ -80,3 +84,28 @@ def test_language_switch_without_a_token_changes_nothing(client, enterprise, db)
     assert client.post("/language/zh_Hans", data={"csrf_token": token}).status_code == 302
     db.session.refresh(enterprise)
     assert enterprise.locale == "zh_Hans"
+
+
+def test_solution_partner_forms_carry_the_token_and_refuse_without_it(client, enterprise, provider, db):
+    programme = programmes_service.create_programme(enterprise, name="Strip chain", industry="steel")
+    programmes_service.add_partner(enterprise, programme, provider.organization.slug)
+    _login(client, enterprise)
+    page = client.get(f"/programmes/{programme.slug}").get_data(as_text=True)
+    assert page.count('<form method="post"') == page.count('name="csrf_token"') >= 3  # + add partner, remove
+    assert client.post(f"/programmes/{programme.slug}/partners/{provider.organization.slug}/remove").status_code == 400
+    assert client.post(f"/programmes/{programme.slug}/partners", data={"provider": "x"}).status_code == 400
+    assert len(db.session.get(Programme, programme.id).partners) == 1
+
+
+def test_a_proposal_without_a_token_is_refused(client, enterprise, provider, solution, db):
+    scenario = pilots_service.open_scenario(
+        enterprise, title="Inline strip inspection pilot", problem="Scale marks.", site="Line 2", data_access="",
+        criteria=[{"name": "Fit", "weight": 100}], deadline=date.today() + timedelta(days=20), industry="steel",
+        scenarios=[], visibility=PilotVisibility.PUBLIC)
+    _login(client, provider)
+    form = client.get(f"/pilots/{scenario.slug}/propose").get_data(as_text=True)
+    assert form.count('<form method="post"') == form.count('name="csrf_token"')
+    response = client.post(f"/pilots/{scenario.slug}/propose", data={
+        "solution": str(solution.id), "approach": "a", "team": "t", "timeline": "t", "price": "1"})
+    assert response.status_code == 400
+    assert db.session.scalar(sa.select(Proposal)) is None

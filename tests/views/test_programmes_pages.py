@@ -87,3 +87,39 @@ def test_members_cannot_manage_and_providers_cannot_start(client, auth, sme, pro
     auth.logout()
     auth.login(provider)
     assert client.get("/programmes/new").status_code == 403
+
+
+def test_the_lead_adds_and_removes_a_solution_partner(client, auth, enterprise, sme, provider, programme, db):
+    auth.login(enterprise)
+    slug = provider.organization.slug
+    response = client.post(f"/programmes/{programme.slug}/partners", data={"provider": slug}, follow_redirects=True)
+    partners = response.get_data(as_text=True).split('id="partners"')[1].split('id="needs"')[0]
+    assert "is now a solution partner" in response.get_data(as_text=True)
+    assert provider.organization.name in partners and f"/partners/{slug}/remove" in partners
+    again = client.post(f"/programmes/{programme.slug}/partners", data={"provider": slug})
+    assert again.status_code == 422 and b'id="provider-error"' in again.data
+    assert b"solution partner already" in again.data
+    response = client.post(f"/programmes/{programme.slug}/partners/{slug}/remove", follow_redirects=True)
+    assert "has left the programme" in response.get_data(as_text=True)
+    assert db.session.get(Programme, programme.id).partners == []
+
+
+@pytest.mark.parametrize("choice", ["", "enterprise", "no-such-provider"])
+def test_a_partner_that_is_not_a_provider_shows_an_error_on_the_field(client, auth, enterprise, sme, programme, db,
+                                                                     choice):
+    auth.login(enterprise)
+    provider = sme.organization.slug if choice == "enterprise" else choice
+    response = client.post(f"/programmes/{programme.slug}/partners", data={"provider": provider})
+    assert response.status_code == 422 and b'id="provider-error"' in response.data
+    assert db.session.get(Programme, programme.id).partners == []
+
+
+def test_members_see_the_partners_but_do_not_manage_them(client, auth, enterprise, sme, provider, programme, db):
+    programmes_service.add_partner(enterprise, programme, provider.organization.slug)
+    auth.login(sme)
+    page = client.get(f"/programmes/{programme.slug}").get_data(as_text=True)
+    assert provider.organization.name in page.split('id="partners"')[1] and "/partners" not in page
+    assert client.post(f"/programmes/{programme.slug}/partners/{provider.organization.slug}/remove").status_code == 403
+    assert client.post(f"/programmes/{programme.slug}/partners",
+                       data={"provider": provider.organization.slug}).status_code == 403
+    assert len(db.session.get(Programme, programme.id).partners) == 1
