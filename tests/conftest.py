@@ -77,11 +77,12 @@ def translations_compiled():
 
 @pytest.fixture
 def database_url(request, tmp_path):
-    """A fresh, empty database for one test."""
+    """A fresh database for one test: an empty SQLite file, or on PostgreSQL a copy of the seed (the schema
+    and catalogues, which app_for_tests finds in place). The `app` fixture and a test's own app share it."""
     if request.config.getoption("--db") == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
         return
-    with fresh_postgres_database() as url:
+    with fresh_postgres_database(template=request.getfixturevalue("seed")[1]) as url:
         yield url
 
 
@@ -136,16 +137,13 @@ def seed(request, tmp_path_factory):
 
 @pytest.fixture
 def seeded_database_url(request, seed, tmp_path):
-    """A database holding a copy of the seed, with the seed's index copied to tmp_path/index."""
+    """The test's database_url holding a copy of the seed, with the seed's index copied to tmp_path/index."""
     seed_url, template, index = seed
     shutil.copytree(index, tmp_path / "index")
-    if template is not None:
-        with fresh_postgres_database(template=template) as url:
-            yield url
-        return
-    url = request.getfixturevalue("database_url")  # where the test's SQLite file goes (shared memory for views)
-    shutil.copyfile(seed_url.removeprefix("sqlite:///"), url.removeprefix("sqlite:///"))
-    yield url
+    url = request.getfixturevalue("database_url")  # the SQLite file goes where it says (shared memory for views)
+    if template is None:
+        shutil.copyfile(seed_url.removeprefix("sqlite:///"), url.removeprefix("sqlite:///"))
+    return url
 
 
 @pytest.fixture
