@@ -313,9 +313,9 @@ def post_message(actor: User, proposal: Proposal, body: str) -> ProposalMessage:
     require(can_view_proposal(actor, proposal))
     scenario = proposal.open_scenario
     from_owner = owns_open_scenario(actor, scenario)
-    message = ProposalMessage(proposal=proposal, author_id=actor.id, from_owner=from_owner, body=body.strip())
-    if not message.body:
+    if not body.strip():  # refused before a message exists: nothing joins the proposal's thread
         raise ValidationFailed(_("Write your question or answer."), field="body")
+    message = ProposalMessage(proposal=proposal, author_id=actor.id, from_owner=from_owner, body=body.strip())
     db.session.add(message)
     db.session.flush()
     audit(actor, "ask" if from_owner else "answer", "open_scenario", scenario.id,

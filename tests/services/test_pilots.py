@@ -407,6 +407,7 @@ def test_questions_and_answers_notify_the_other_side_and_every_step_is_in_the_hi
         pilots.post_message(people["provider"], proposal, "Me too")
     with pytest.raises(ValidationFailed):
         pilots.post_message(owner, proposal, "   ")
+    assert len(proposal.messages) == 2  # the refused one never joined the thread
     pilots.select_proposal(owner, proposal)
     steps = [(entry.action, user.id) for entry, user in pilots.history(owner, scenario)]
     assert steps == [("open", owner.id), ("propose", proposer.id), ("ask", owner.id), ("answer", proposer.id),
