@@ -7,8 +7,8 @@ selection applied, so selecting a value narrows the other facets but not its own
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain
 from functools import lru_cache
+from itertools import chain
 from typing import Protocol
 
 from matching.documents import Doc
@@ -117,10 +117,9 @@ class _Found:
 
 @dataclass
 class _Facets:
-    """One collection's facet data at one version: postings, each record's values and (facet, value) pairs."""
+    """One collection's facet data at one version: postings, and each record's (facet, value) pairs."""
     version: tuple
     postings: dict[str, dict[str, set[int]]]
-    values: dict[int, dict[str, list[str]]]
     pairs: dict[int, tuple[tuple[str, str], ...]]
     vocabulary: set[str]
 
@@ -170,18 +169,19 @@ class EmbeddedSearch:
         cached = self._facet_cache.get(name)
         if cached is None or cached.version != self._version(name):
             postings: dict[str, dict[str, set[int]]] = {f: {} for f in FACETS}
-            values, pairs, vocabulary = {}, {}, set()
+            pairs, vocabulary = {}, set()
             for doc in self.matcher.collection(name).docs.values():
-                values[doc.id] = facet_values(name, doc)
-                pairs[doc.id] = tuple((f, v) for f, vals in values[doc.id].items() for v in vals)
+                pairs[doc.id] = tuple((f, v) for f, vals in facet_values(name, doc).items() for v in vals)
                 for facet, v in pairs[doc.id]:
                     postings[facet].setdefault(v, set()).add(doc.id)
                 vocabulary.update(w.lower() for w in doc.title.split() if len(w) > 3 and w.isalpha())
-            cached = self._facet_cache[name] = _Facets(self._version(name), postings, values, pairs, vocabulary)
+            cached = self._facet_cache[name] = _Facets(self._version(name), postings, pairs, vocabulary)
         return cached
 
-    def _postings(self, name: str) -> dict[str, dict[str, set[int]]]:
-        return self._facets(name).postings
+    def _selected(self, name: str, facet: str, selection: set[str]) -> set[int]:
+        """Ids of the collection's records with any of the selected values of a facet."""
+        postings = self._facets(name).postings[facet]
+        return set().union(*(postings.get(v, set()) for v in selection))
 
     def _retrieve(self, name: str, qvec, text: str, allowed) -> dict[int, tuple[float, float]]:
         """Record id -> (cosine, BM25) of the records found by meaning or by words."""
@@ -210,10 +210,9 @@ class EmbeddedSearch:
         found = self._retrieve(name, qvec, request.text, allowed)
         narrowing = {f: sel for f, sel in filters.items() if f != "type"}
         if narrowing and (filters.get("type") is None or name in filters["type"]):
-            postings = self._postings(name)
             within = allowed
             for facet, sel in narrowing.items():
-                ids = set().union(*(postings[facet].get(v, set()) for v in sel))
+                ids = self._selected(name, facet, sel)
                 within = ids if within is None else within & ids
             if within:
                 found.update(self._retrieve(name, qvec, request.text, within))
@@ -231,15 +230,14 @@ class EmbeddedSearch:
             counts.update(chain.from_iterable(map(data.pairs.__getitem__, ids)))
             return
         ids = list(ids)
-        values = data.values
-        failing = {f: {i for i in ids if sel.isdisjoint(values[i].get(f, ()))} for f, sel in filters.items()}
+        failing = {f: set(ids) - self._selected(name, f, sel) for f, sel in filters.items()}
         failing_any = set().union(*failing.values())
         passing = [i for i in ids if i not in failing_any]
         kept.extend(passing)
         counts.update(chain.from_iterable(map(data.pairs.__getitem__, passing)))
         for facet, failed in failing.items():
             others = set().union(*(s for f, s in failing.items() if f != facet))
-            counts.update((facet, v) for i in failed - others for v in values[i].get(facet, ()))
+            counts.update(pair for i in failed - others for pair in data.pairs[i] if pair[0] == facet)
 
     def search(self, request: SearchRequest, scopes: dict[str, dict] | None = None) -> SearchResponse:
         """Run a search; scopes[collection] are hard filters the user cannot lift (e.g. published only)."""
