@@ -260,10 +260,9 @@ def provider(slug: str) -> Organization:
 
 def provider_offers(org: Organization) -> dict:
     """Return a provider's live solutions and products and its published cases."""
-    solutions = sa.select(Solution).where(Solution.provider_id == org.id, _live(Solution)).order_by(Solution.title)
     products = sa.select(Product).where(Product.provider_id == org.id, _live(Product)).order_by(Product.name)
     return {
-        "solutions": db.session.scalars(solutions).all(),
+        "solutions": solutions_of(org),
         "products": db.session.scalars(products).all(),
         "cases": db.session.scalars(published_cases().where(CaseStudy.provider_id == org.id)).all(),
     }

@@ -30,6 +30,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.services import directory
 from app.services.common import assign, audit, commit, get_or_404, unique_slug
 from app.services.lifecycle import add_agreed_match
 from app.services.matching import match_text_results
@@ -199,8 +200,7 @@ def own_cases(actor: User) -> list[CaseStudy]:
 
 def own_solutions(actor: User) -> list[Solution]:
     """Return the live solutions of the actor's provider, one of which a proposal offers."""
-    return db.session.scalars(sa.select(Solution).where(
-        Solution.provider_id == actor.organization_id, Solution.deleted_at.is_(None)).order_by(Solution.title)).all()
+    return directory.solutions_of(actor.organization)
 
 
 def submit_proposal(actor: User, scenario: OpenScenario, *, solution: int | None = None, cases: list[int] = (),
