@@ -37,6 +37,15 @@ def _big_import(path: Path, needs: int) -> None:
         for i in range(needs)]}))
 
 
+def _committed_needs(database_url: str) -> int:
+    """The needs another connection sees (only committed rows)."""
+    engine = sa.create_engine(database_url)
+    with engine.connect() as conn:
+        count = conn.execute(sa.text("SELECT count(*) FROM needs")).scalar()
+    engine.dispose()
+    return count
+
+
 def _writing(database_url: str) -> bool:
     """Whether another process holds an open write transaction (the import is halfway: written, not committed)."""
     if database_url.startswith("sqlite"):
@@ -69,9 +78,12 @@ def test_import_killed_halfway_leaves_the_database_unchanged(database_url, tmp_p
         while not _writing(database_url):
             assert process.poll() is None, f"the import ended before it was killed: {process.stdout.read()[-2000:]}"
             assert time.monotonic() < deadline, "the import never started writing"
-            time.sleep(0.05)
-        time.sleep(0.5)  # well into its transaction
-        assert process.poll() is None, "the import finished before it could be killed: make the file bigger"
+            time.sleep(0.02)
+        # Freeze it where it is (a sleep here let a fast machine commit first), then check that it is halfway:
+        # still holding its write transaction, nothing of it visible to others.
+        process.send_signal(signal.SIGSTOP)
+        assert _writing(database_url), "the import committed before it could be stopped: make the file bigger"
+        assert _committed_needs(database_url) == before["needs"], "the import committed before it could be stopped"
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait()
