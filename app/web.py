@@ -9,8 +9,7 @@ from sqlalchemy.engine import Engine
 from app.extensions import login_manager
 from app.i18n import normalize_locale
 from app.reports import bar_chart
-from app.services import accounts, directory, permissions
-from app.services import search as search_service
+from app.services import accounts, directory, notifications, permissions
 from app.services.accounts import load_session_user
 from app.webforms import label, localized, run_service, safe_next
 
@@ -85,5 +84,5 @@ def init_app(app) -> None:
         g.locale = str(get_locale())
 
     app.jinja_env.globals.update(perm=permissions, bar_chart=bar_chart,
-                                 unread_notifications=lambda: search_service.unread_count(current_user))
+                                 unread_notifications=lambda: notifications.unread_count(current_user))
     app.jinja_env.filters.update(localized=localized, label=label)

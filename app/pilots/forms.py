@@ -54,13 +54,31 @@ class OpenScenarioForm(CatalogForm):
     def __init__(self, *args, programmes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.invitees.choices = choices((o.slug, o.name) for o in pilots.provider_organisations())
-        self.programme.choices = choices(((p.slug, p.name) for p in programmes), blank=_l("Choose a programme"))
+        if "programme" in self:  # not when editing (EditScenarioForm)
+            self.programme.choices = choices(((p.slug, p.name) for p in programmes), blank=_l("Choose a programme"))
 
     def service_data(self) -> dict:
         """Return the fields as the pilots service takes them."""
         names = ("title", "problem", "site", "data_access", "criteria", "deadline", "industry", "scenarios", "invitees")
         return {**{n: self[n].data for n in names}, "visibility": PilotVisibility(self.visibility.data),
                 "programme": self.programme.data or None}
+
+
+class EditScenarioForm(OpenScenarioForm):
+    """Edit an open scenario: who may see it stays (an invitation-only one may invite other providers)."""
+    visibility = None
+    programme = None
+    submit = SubmitField(_l("Save the scenario"))
+
+    def __init__(self, *args, scenario, **kwargs):
+        super().__init__(*args, **kwargs)
+        if scenario.visibility != PilotVisibility.INVITED:
+            del self.invitees
+
+    def service_data(self) -> dict:
+        names = ("title", "problem", "site", "data_access", "criteria", "deadline", "industry", "scenarios",
+                 "invitees")
+        return {n: self[n].data for n in names if n in self}
 
 
 def _id_or_none(value) -> int | None:

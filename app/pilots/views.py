@@ -5,10 +5,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.pilots import bp
-from app.pilots.forms import MessageForm, OpenScenarioForm, ProposalForm, score_form
+from app.pilots.forms import EditScenarioForm, MessageForm, OpenScenarioForm, ProposalForm, score_form
 from app.services import pilots, programmes
 from app.services.permissions import owns_open_scenario
-from app.webforms import run_service
+from app.webforms import fill_form, run_service
 
 __all__ = ["bp"]
 
@@ -33,6 +33,21 @@ def new():
         flash(_("Your pilot scenario is open; fitting providers have been told."), "success")
         return redirect(url_for("pilots.detail", slug=scenario.slug))
     return render_template("form_page.html", form=form, title=_l("Open a pilot scenario"))
+
+
+@bp.route("/pilots/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    """Edit a scenario until a proposal is selected (its owner only)."""
+    scenario = pilots.editable_open_scenario(current_user, slug)
+    form = EditScenarioForm(scenario=scenario)
+    if not form.is_submitted():
+        fill_form(form, scenario)
+    elif form.validate() and run_service(form, pilots.update_open_scenario, current_user, scenario,
+                                         **form.service_data()):
+        flash(_("The scenario is saved; the providers that proposed have been told."), "success")
+        return redirect(url_for("pilots.detail", slug=scenario.slug))
+    return render_template("form_page.html", form=form, title=_l("Edit the pilot scenario"))
 
 
 @bp.get("/pilots/<slug>")

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from app.programmes import bp
 from app.programmes.forms import MemberForm, PartnerForm, ProgrammeForm
 from app.services import permissions as perm
+from app.services import pilots
 from app.services import programmes
 from app.webforms import run_service
 
@@ -45,7 +46,8 @@ def detail(slug: str):
 def _detail_page(programme, member_form: MemberForm | None = None, partner_form: PartnerForm | None = None):
     return render_template("programmes/detail.html", programme=programme, member_form=member_form or MemberForm(),
                            partner_form=partner_form or PartnerForm(), needs=programmes.live_needs(programme),
-                           progress=programmes.progress(current_user, programme))
+                           progress=programmes.progress(current_user, programme),
+                           pilots=pilots.list_open_scenarios(current_user, programme))
 
 
 @bp.post("/programmes/<slug>/members")

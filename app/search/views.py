@@ -11,6 +11,7 @@ from app.errors import ValidationFailed
 from app.search import bp
 from app.search.forms import SaveSearchForm
 from app.models import UserRole
+from app.services import notifications
 from app.services import permissions as perm
 from app.services import recommend
 from app.services import search as search_service
@@ -46,7 +47,7 @@ def save():
 def saved():
     """List the signed-in user's saved searches and notifications."""
     return render_template("search/saved.html", searches=search_service.saved_searches(current_user),
-                           notifications=search_service.notifications(current_user))
+                           notifications=notifications.notifications(current_user))
 
 
 @bp.post("/searches/<int:saved_id>/delete")
@@ -62,7 +63,7 @@ def delete(saved_id: int):
 @login_required
 def read_notifications():
     """Mark all notifications as read."""
-    search_service.mark_notifications_read(current_user)
+    notifications.mark_notifications_read(current_user)
     return redirect(url_for("search.saved"))
 
 

@@ -2,7 +2,6 @@
 import logging
 from datetime import date, datetime, time, timedelta
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
@@ -16,7 +15,6 @@ from app.models import (
     MeetingResponse,
     Need,
     NeedStatus,
-    Notification,
     Organization,
     OrgKind,
     Solution,
@@ -24,7 +22,7 @@ from app.models import (
 )
 from app.services.campaign_schedule import Booking, Candidate, plan_meetings, priority_weight
 from app.services.common import assign, audit, commit, unique_slug
-from app.services.mail import send_mail
+from app.services.notifications import notify_organization
 from app.services.matching import match_need_results
 from app.services.permissions import belongs_to, is_official, require
 
@@ -94,19 +92,28 @@ def advance_campaign(actor: User, campaign: Campaign, status: CampaignStatus) ->
     audit(actor, "status", "campaign", campaign.id, {"status": [campaign.status.value, status.value]})
     campaign.status = status
     if status == CampaignStatus.SCHEDULE_PUBLISHED:
-        for reg in {m.enterprise for m in campaign.meetings} | {m.provider for m in campaign.meetings}:
-            _notify_org(reg.organization, _("The meeting schedule of %(title)s is published: please accept or "
-                                            "decline your meetings.", title=campaign.title), campaign)
+        _tell_schedule_published(campaign)
     commit()
     return campaign
 
 
-def _notify_org(org: Organization, message: str, campaign: Campaign) -> None:
-    """Tell every active member of an organisation, in the app (and by mail when configured)."""
-    url = f"/campaigns/{campaign.slug}"
-    for user in db.session.scalars(sa.select(User).where(User.organization_id == org.id, User.active.is_(True))):
-        db.session.add(Notification(user_id=user.id, message=message[:500], url=url))
-        send_mail(user.email, _("ChainMatch notification"), f"{message}\n{url}")
+def _campaign_url(campaign: Campaign) -> str:
+    return f"/campaigns/{campaign.slug}"
+
+
+def _tell_schedule_published(campaign: Campaign) -> None:
+    """Every registrant hears that the schedule is out: those with meetings are asked to answer them, the
+    others learn that no meeting was found for them (so they are not left waiting)."""
+    scheduled = {m.enterprise_id for m in campaign.meetings} | {m.provider_id for m in campaign.meetings}
+    for reg in campaign.registrations:
+        if reg.id in scheduled:
+            message = _("The meeting schedule of %(title)s is published: please accept or decline your meetings.",
+                        title=campaign.title)
+        else:
+            message = _("The meeting schedule of %(title)s is published. No meeting could be arranged for you "
+                        "this time: no registrant on the other side fitted your needs or solutions well enough.",
+                        title=campaign.title)
+        notify_organization(reg.organization_id, message, _campaign_url(campaign))
 
 
 # ---- registration ---------------------------------------------------------------------------------
@@ -241,7 +248,7 @@ def schedule_meetings(actor: User, campaign: Campaign) -> list[CampaignMeeting]:
 def _tell_both(meeting: CampaignMeeting, message: str) -> None:
     db.session.refresh(meeting, ["enterprise", "provider"])
     for reg in (meeting.enterprise, meeting.provider):
-        _notify_org(reg.organization, message, meeting.campaign)
+        notify_organization(reg.organization_id, message, _campaign_url(meeting.campaign))
 
 
 # ---- meetings -------------------------------------------------------------------------------------
@@ -269,11 +276,11 @@ def respond_to_meeting(actor: User, meeting: CampaignMeeting, accept: bool) -> C
           {"meeting": meeting.id, "side": side, "response": answer.value})
     if not accept:
         other = sides["provider" if side == "enterprise" else "enterprise"]
-        _notify_org(other.organization, _(
+        notify_organization(other.organization_id, _(
             "%(name)s declined your meeting at %(title)s (%(when)s, table %(table)d).",
             name=sides[side].organization.name, title=meeting.campaign.title,
             when=meeting.campaign.slot_start(meeting.slot).strftime("%H:%M"), table=meeting.table_no),
-            meeting.campaign)
+            _campaign_url(meeting.campaign))
     commit()
     return meeting
 

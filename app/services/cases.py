@@ -4,7 +4,6 @@ Every review step is a CaseReviewEvent (the timeline on the review page) and an 
 A published case keeps its published version (`CaseStudy.published`) visible while a later
 edit waits for review; publishing the revision replaces it.
 """
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.errors import InvalidState, ValidationFailed
@@ -14,7 +13,6 @@ from app.models import (
     CaseReviewEvent,
     CaseReviewState,
     CaseStudy,
-    Notification,
     OrgKind,
     ReviewCriterion,
     Solution,
@@ -22,6 +20,7 @@ from app.models import (
     utcnow,
 )
 from app.services.common import assign, audit, commit, enqueue_index, unique_slug
+from app.services.notifications import notify, notify_organization
 from app.services.permissions import can_edit_case, is_official, require, require_org_member
 
 CASE_FIELDS = ("title", "client", "industry", "scenarios", "summary", "results", "year", "solution")
@@ -56,12 +55,6 @@ def _reindex_evidence(case: CaseStudy) -> None:
     for solution in case.provider.solutions:
         if not solution.is_deleted:
             enqueue_index("solution", solution.id)
-
-
-def _notify_provider(case: CaseStudy, message: str) -> None:
-    """Tell the provider's members (in-app) what became of their case study."""
-    for member in db.session.scalars(sa.select(User).where(User.organization_id == case.provider_id)):
-        db.session.add(Notification(user_id=member.id, message=message, url=f"/cases/{case.slug}"))
 
 
 def _require_official(actor: User) -> None:
@@ -108,8 +101,7 @@ def assign_reviewer(actor: User, case: CaseStudy, reviewer: User) -> CaseStudy:
     case.reviewer, case.review_state = reviewer, CaseReviewState.IN_REVIEW
     _record(actor, case, CaseReviewAction.ASSIGNED, comment=reviewer.name)
     if reviewer.id != actor.id:
-        db.session.add(Notification(user_id=reviewer.id, url=f"/cases/{case.slug}/review",
-                                    message=_("You were asked to review “%(title)s”.", title=case.title)))
+        notify(reviewer, _("You were asked to review “%(title)s”.", title=case.title), f"/cases/{case.slug}/review")
     commit()
     return case
 
@@ -138,7 +130,7 @@ def _decide(actor: User, case: CaseStudy, state: CaseReviewState, action: CaseRe
         raise ValidationFailed(_("Tell the provider why."), field="comment")
     case.review_state = state
     _record(actor, case, action, comment=comment.strip())
-    _notify_provider(case, message)
+    notify_organization(case.provider_id, message, f"/cases/{case.slug}")
     commit()
     return case
 
@@ -170,7 +162,8 @@ def publish_case(actor: User, case: CaseStudy, *, exemplary: bool = False, comme
     publish_version(case, exemplary)
     _record(actor, case, CaseReviewAction.PUBLISHED, comment=comment.strip(), changes={"exemplary": exemplary})
     _reindex_evidence(case)
-    _notify_provider(case, _("Your case study “%(title)s” is published.", title=case.title))
+    notify_organization(case.provider_id, _("Your case study “%(title)s” is published.", title=case.title),
+                        f"/cases/{case.slug}")
     commit()
     return case
 

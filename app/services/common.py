@@ -109,11 +109,22 @@ def _plain(value):
     return value
 
 
+def _blank(record, key: str):
+    """What a left-out (None) value means for a NOT NULL column with a default (e.g. an optional text: "")."""
+    column = record.__table__.c.get(key)
+    if column is None or column.nullable or column.default is None or not column.default.is_scalar:
+        return None
+    return column.default.arg
+
+
 def assign(record, data: dict) -> dict:
-    """Set fields on record (industry/scenario slugs resolved); return {field: new value} of what changed."""
+    """Set fields on record (industry/scenario slugs resolved); return {field: new value} of what changed.
+    A field left out (None) of a column that may not be empty takes the column's default."""
     changes = {}
     with db.session.no_autoflush:  # a new record is not complete until every field is set
         for key, value in data.items():
+            if value is None:
+                value = _blank(record, key)
             if key in ("industries", "scenarios"):
                 value = (industries_by_slug if key == "industries" else scenarios_by_slug)(list(value or []))
             elif key == "industry":

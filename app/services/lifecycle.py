@@ -14,7 +14,7 @@ from app.i18n import reason_text
 from app.models import DeclineReason, Match, MatchEvent, MatchState, Need, Solution, User, utcnow
 from app.services.common import audit, commit
 from app.services.permissions import ENTERPRISE_SIDE, PROVIDER_SIDE, can_view_match, match_sides, require
-from app.services.search import notify
+from app.services.notifications import notify_organization
 from app.webforms import label
 
 S = MatchState
@@ -107,10 +107,8 @@ def _notify_other_side(actor: User, match: Match, sides: set[str], reason: Decli
         message += " " + _("Reason: %(reason)s.", reason=label(reason)) + (f" {note}" if note else "")
     if match.why:
         message += " " + _("Why it matched: %(why)s", why=reason_text(match.why))
-    recipients = db.session.scalars(sa.select(User).where(User.organization_id.in_(org_ids),
-                                                          User.active.is_(True))).all()
-    for user in recipients:
-        notify(user, message[:500], f"/matches/{match.id}")
+    for org_id in org_ids:
+        notify_organization(org_id, message, f"/matches/{match.id}")
 
 
 

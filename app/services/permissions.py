@@ -111,7 +111,8 @@ def is_partner(user: User | None, programme: Programme) -> bool:
 
 
 def can_view_programme(user: User | None, programme: Programme) -> bool:
-    return in_programme(user, programme) or is_official(user)
+    """The programme's enterprises, its solution partners and officials see the programme."""
+    return in_programme(user, programme) or is_partner(user, programme) or is_official(user)
 
 
 def owns_open_scenario(user: User | None, scenario: OpenScenario) -> bool:

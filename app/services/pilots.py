@@ -17,7 +17,6 @@ from app.models import (
     AuditLog,
     CaseStudy,
     Match,
-    Notification,
     OpenScenario,
     Organization,
     OrgKind,
@@ -35,6 +34,7 @@ from app.services.common import assign, audit, commit, get_or_404, unique_slug
 from app.services.lifecycle import add_agreed_match
 from app.services.matching import match_text_results
 from app.services.needs import add_matched_need
+from app.services.notifications import notify_organization
 from app.services.permissions import (
     can_view_open_scenario,
     can_view_proposal,
@@ -45,7 +45,8 @@ from app.services.permissions import (
 )
 
 log = logging.getLogger(__name__)
-SCENARIO_FIELDS = ("title", "problem", "site", "data_access", "industry", "scenarios", "deadline", "visibility")
+EDITABLE_FIELDS = ("title", "problem", "site", "data_access", "industry", "scenarios", "deadline")
+SCENARIO_FIELDS = (*EDITABLE_FIELDS, "visibility")
 PROPOSAL_FIELDS = ("approach", "team", "timeline", "price")
 RECOMMENDED_PROVIDERS = 5
 MAX_SCORE = 5
@@ -122,19 +123,65 @@ def _announce(scenario: OpenScenario) -> None:
     whose solutions fit it best (with the reason)."""
     url = url_for("pilots.detail", slug=scenario.slug)
     if scenario.visibility == PilotVisibility.INVITED:
-        for org in scenario.invitees:
-            _notify_org(org.id, _("You are invited to propose for the pilot scenario “%(title)s”.",
-                                  title=scenario.title), url)
+        _invite(scenario, scenario.invitees)
         return
     if scenario.visibility == PilotVisibility.PROGRAMME:
         for partner in scenario.programme.partners:
-            _notify_org(partner.organization_id, _("As a solution partner of “%(programme)s” you may propose for "
-                                                   "its pilot scenario “%(title)s”.",
-                                                   programme=scenario.programme.name, title=scenario.title), url)
+            notify_organization(partner.organization_id, _(
+                "As a solution partner of “%(programme)s” you may propose for its pilot scenario “%(title)s”.",
+                programme=scenario.programme.name, title=scenario.title), url)
         return
     for provider_id, reason in recommended_providers(scenario):
-        _notify_org(provider_id, _("A new pilot scenario fits your solutions: “%(title)s” — %(reason)s",
-                                   title=scenario.title, reason=reason)[:500], url)
+        notify_organization(provider_id, _("A new pilot scenario fits your solutions: “%(title)s” — %(reason)s",
+                                           title=scenario.title, reason=reason), url)
+
+
+def _invite(scenario: OpenScenario, providers: list[Organization]) -> None:
+    for org in providers:
+        notify_organization(org.id, _("You are invited to propose for the pilot scenario “%(title)s”.",
+                                      title=scenario.title), url_for("pilots.detail", slug=scenario.slug))
+
+
+def update_open_scenario(actor: User, scenario: OpenScenario, *, criteria: list[dict], invitees: list[str] = (),
+                         **data) -> OpenScenario:
+    """Edit a scenario until a proposal is selected; the providers that proposed are told.
+
+    The criteria stay as they are once a proposal has come in (it answers them, and scores are kept per
+    criterion). Who may see it stays too, except that an invitation-only scenario may invite other providers
+    (the new ones are told); a provider that proposed stays invited. A deadline that passed may be extended.
+    """
+    require(owns_open_scenario(actor, scenario))
+    if scenario.is_decided:
+        raise InvalidState(_("A proposal has already been selected for this scenario."))
+    deadline = data.get("deadline")
+    if deadline is None or (deadline != scenario.deadline and deadline < date.today()):
+        raise ValidationFailed(_("The deadline must not be in the past."), field="deadline")
+    changes = {}
+    criteria = _check_criteria(criteria)
+    if criteria != scenario.criteria:
+        if scenario.proposals:
+            raise ValidationFailed(_("The criteria cannot change once proposals have come in: they answer them."),
+                                   field="criteria")
+        scenario.criteria = changes["criteria"] = criteria
+    if scenario.visibility == PilotVisibility.INVITED:
+        proposed = {p.provider_id for p in scenario.proposals}
+        wanted = _providers_by_slug(list(invitees)) + [o for o in scenario.invitees if o.id in proposed]
+        if not wanted:
+            raise ValidationFailed(_("Invite at least one provider."), field="invitees")
+        before = {o.id for o in scenario.invitees}
+        scenario.invitees = list({o.id: o for o in wanted}.values())
+        if {o.id for o in scenario.invitees} != before:
+            changes["invitees"] = [o.slug for o in scenario.invitees]
+        _invite(scenario, [o for o in scenario.invitees if o.id not in before])
+    changes.update(assign(scenario, {k: data.get(k) for k in EDITABLE_FIELDS}))
+    if changes:
+        audit(actor, "update", "open_scenario", scenario.id, changes)
+        for proposal in scenario.proposals:
+            notify_organization(proposal.provider_id, _(
+                "“%(title)s”, which you proposed for, was changed by its owner: read it again.",
+                title=scenario.title), url_for("pilots.detail", slug=scenario.slug))
+    commit()
+    return scenario
 
 
 def recommended_providers(scenario: OpenScenario) -> list[tuple[int, str]]:
@@ -155,13 +202,6 @@ def recommended_providers(scenario: OpenScenario) -> list[tuple[int, str]]:
     return list(picked.items())
 
 
-def _notify_org(organization_id: int, message: str, url: str) -> None:
-    """Add an in-app notification for every active member of an organisation."""
-    for user_id in db.session.scalars(sa.select(User.id).where(User.organization_id == organization_id,
-                                                               User.active.is_(True))):
-        db.session.add(Notification(user_id=user_id, message=message, url=url))
-
-
 def get_open_scenario(actor: User | None, slug: str) -> OpenScenario:
     """Return an open scenario the actor may see; invitation- and programme-only ones count as missing for others."""
     scenario = get_or_404(OpenScenario, slug, by="slug")
@@ -170,10 +210,20 @@ def get_open_scenario(actor: User | None, slug: str) -> OpenScenario:
     return scenario
 
 
-def list_open_scenarios(actor: User | None) -> list[OpenScenario]:
-    """Return the scenarios the actor may see, those still taking proposals first, newest first."""
-    rows = db.session.scalars(sa.select(OpenScenario)
-                              .order_by(OpenScenario.deadline.desc(), OpenScenario.id.desc()))
+def editable_open_scenario(actor: User | None, slug: str) -> OpenScenario:
+    """Return a scenario the actor may edit (its owner); others get 404 or 403 as for reading it."""
+    scenario = get_open_scenario(actor, slug)
+    require(owns_open_scenario(actor, scenario))
+    return scenario
+
+
+def list_open_scenarios(actor: User | None, programme: Programme | None = None) -> list[OpenScenario]:
+    """Return the scenarios the actor may see (those opened in `programme` when given), those still taking
+    proposals first, newest first."""
+    query = sa.select(OpenScenario).order_by(OpenScenario.deadline.desc(), OpenScenario.id.desc())
+    if programme is not None:
+        query = query.where(OpenScenario.programme_id == programme.id)
+    rows = db.session.scalars(query)
     visible = [s for s in rows if can_view_open_scenario(actor, s)]
     return sorted(visible, key=lambda s: not s.accepts_proposals)
 
@@ -225,8 +275,8 @@ def submit_proposal(actor: User, scenario: OpenScenario, *, solution: int | None
     db.session.flush()
     audit(actor, "propose", "open_scenario", scenario.id, {"proposal": proposal.id, "provider": org.slug,
                                                            "solution": offered.slug})
-    _notify_org(scenario.organization_id, _("%(provider)s proposed for “%(title)s”.", provider=org.name,
-                                            title=scenario.title), _proposal_url(proposal))
+    notify_organization(scenario.organization_id, _("%(provider)s proposed for “%(title)s”.", provider=org.name,
+                                                    title=scenario.title), _proposal_url(proposal))
     commit()
     return proposal
 
@@ -262,8 +312,8 @@ def shortlist_proposal(actor: User, proposal: Proposal) -> Proposal:
         raise InvalidState(_("Only a submitted proposal can be shortlisted."))
     proposal.state = ProposalState.SHORTLISTED
     audit(actor, "shortlist", "open_scenario", scenario.id, {"proposal": proposal.id})
-    _notify_org(proposal.provider_id, _("Your proposal for “%(title)s” is shortlisted.", title=scenario.title),
-                _proposal_url(proposal))
+    notify_organization(proposal.provider_id, _("Your proposal for “%(title)s” is shortlisted.",
+                                                title=scenario.title), _proposal_url(proposal))
     commit()
     return proposal
 
@@ -279,13 +329,13 @@ def select_proposal(actor: User, proposal: Proposal) -> Proposal:
     proposal.state, scenario.selected_proposal_id, scenario.selected_at = ProposalState.SELECTED, proposal.id, now
     live = proposal.solution is not None and not proposal.solution.is_deleted
     match = _agreed_match(actor, scenario, proposal) if live else None
-    _notify_org(proposal.provider_id, _("Your proposal for “%(title)s” is selected.", title=scenario.title),
-                _proposal_url(proposal))
+    notify_organization(proposal.provider_id, _("Your proposal for “%(title)s” is selected.", title=scenario.title),
+                        _proposal_url(proposal))
     for other in scenario.proposals:
         if other is not proposal:
             other.state = ProposalState.DECLINED
-            _notify_org(other.provider_id, _("Your proposal for “%(title)s” was not selected.",
-                                             title=scenario.title), _proposal_url(other))
+            notify_organization(other.provider_id, _("Your proposal for “%(title)s” was not selected.",
+                                                     title=scenario.title), _proposal_url(other))
     audit(actor, "select", "open_scenario", scenario.id,
           {"proposal": proposal.id, "declined": [p.id for p in scenario.proposals if p is not proposal],
            "match": match.id if match else None})
@@ -299,7 +349,8 @@ def _agreed_match(actor: User, scenario: OpenScenario, proposal: Proposal) -> Ma
     if scenario.data_access:
         parts.append(_("Data access offered: %(data)s", data=scenario.data_access))
     scenario.need = add_matched_need(
-        actor, confidential=scenario.visibility != PilotVisibility.PUBLIC, title=scenario.title, description="\n\n".join(parts), industry=scenario.industry.slug,
+        actor, confidential=scenario.visibility != PilotVisibility.PUBLIC, title=scenario.title,
+        description="\n\n".join(parts), industry=scenario.industry.slug,
         scenarios=[s.slug for s in scenario.scenarios if s.retired_at is None])
     total = proposal.weighted_total(scenario.criteria)
     score = 1.0 if total is None else round(total / MAX_SCORE, 4)
@@ -321,8 +372,8 @@ def post_message(actor: User, proposal: Proposal, body: str) -> ProposalMessage:
     audit(actor, "ask" if from_owner else "answer", "open_scenario", scenario.id,
           {"proposal": proposal.id, "message": message.id})
     other = proposal.provider_id if from_owner else scenario.organization_id
-    _notify_org(other, _("New message on the proposal for “%(title)s”.", title=scenario.title),
-                _proposal_url(proposal))
+    notify_organization(other, _("New message on the proposal for “%(title)s”.", title=scenario.title),
+                        _proposal_url(proposal))
     commit()
     return message
 

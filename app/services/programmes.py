@@ -30,6 +30,7 @@ from app.models.programmes import TIERS
 from app.services.common import audit, commit, get_or_404, industries_by_slug, unique_slug
 from app.services.lifecycle import CONTACTED_STATES
 from app.services.matching import MATCHES_SHOWN, refresh_matches
+from app.services.notifications import notify_organization
 from app.services.permissions import (
     can_manage_programme,
     can_view_programme,
@@ -73,6 +74,10 @@ def create_programme(actor: User, *, name: str, industry: str, description: str 
     return programme
 
 
+def _programme_url(programme: Programme) -> str:
+    return f"/programmes/{programme.slug}"
+
+
 def add_member(actor: User, programme: Programme, organization: str, tier: int) -> ProgrammeMember:
     """Add an enterprise (slug) of the supply chain at tier 1, 2 or 3."""
     require(can_manage_programme(actor, programme))
@@ -86,6 +91,10 @@ def add_member(actor: User, programme: Programme, organization: str, tier: int) 
     member = ProgrammeMember(organization=organization, tier=tier)
     programme.members.append(member)
     audit(actor, "add_member", "programme", programme.id, {"organization": organization.slug, "tier": tier})
+    notify_organization(organization.id, _("%(org)s is now a tier-%(tier)d member of the programme “%(programme)s”: "
+                                            "post your needs in it to be matched with the chain.",
+                                            org=organization.name, tier=tier, programme=programme.name),
+                        _programme_url(programme))
     commit()
     return member
 
@@ -113,6 +122,10 @@ def add_partner(actor: User, programme: Programme, provider: str) -> ProgrammePa
     partner = ProgrammePartner(organization=organization)
     programme.partners.append(partner)
     audit(actor, "add_partner", "programme", programme.id, {"organization": organization.slug})
+    notify_organization(organization.id, _("%(org)s is now a solution partner of the programme “%(programme)s”: "
+                                            "you may propose for its programme-only pilot scenarios.",
+                                            org=organization.name, programme=programme.name),
+                        _programme_url(programme))
     commit()
     return partner
 
@@ -144,12 +157,14 @@ def programme_for_need(organization_id: int, slug: str | None, current: Programm
 # ---- reading -------------------------------------------------------------------------------------
 
 def visible_programmes(actor: User) -> list[Programme]:
-    """Every programme for officials; the ones the actor's organisation leads or belongs to for others."""
+    """Every programme for officials; for others the ones their organisation leads, belongs to or is a solution
+    partner of."""
     query = sa.select(Programme).order_by(Programme.name)
     if not is_official(actor):
         org_id = actor.organization_id or -1
         query = query.where(sa.or_(Programme.lead_id == org_id,
-                                   Programme.members.any(ProgrammeMember.organization_id == org_id)))
+                                   Programme.members.any(ProgrammeMember.organization_id == org_id),
+                                   Programme.partners.any(ProgrammePartner.organization_id == org_id)))
     return db.session.scalars(query).all()
 
 

@@ -2,7 +2,6 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import get_locale, ngettext
 
 from app.extensions import db

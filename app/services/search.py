@@ -20,7 +20,6 @@ from app.models import (
     Industry,
     Need,
     NeedStatus,
-    Notification,
     Organization,
     OrgKind,
     Product,
@@ -31,7 +30,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services.mail import send_mail
+from app.services.notifications import notify
 from matching.search import FACETS, SearchHit, SearchRequest
 
 log = logging.getLogger(__name__)
@@ -204,32 +203,9 @@ def check_saved_searches(now: datetime | None = None) -> int:
     return sent
 
 
-def notify(user: User, message: str, url: str) -> None:
-    """Tell a user something in-app, and by mail when mail is configured."""
-    db.session.add(Notification(user_id=user.id, message=message, url=url))
-    send_mail(user.email, _("ChainMatch notification"), f"{message}\n{url}")
-
-
-def unread_count(actor: User) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Notification)
-                             .where(Notification.user_id == actor.id, Notification.read_at.is_(None)))
-
-
-def mark_notifications_read(actor: User) -> None:
-    """Mark every notification of the acting user as read."""
-    db.session.execute(sa.update(Notification).where(Notification.user_id == actor.id,
-                                                     Notification.read_at.is_(None)).values(read_at=utcnow()))
-    db.session.commit()
-
-
 def saved_searches(actor: User) -> list[SavedSearch]:
     return db.session.scalars(sa.select(SavedSearch).where(SavedSearch.user_id == actor.id)
                               .order_by(SavedSearch.created_at.desc())).all()
-
-
-def notifications(actor: User, limit: int = 50) -> list[Notification]:
-    return db.session.scalars(sa.select(Notification).where(Notification.user_id == actor.id)
-                              .order_by(Notification.created_at.desc()).limit(limit)).all()
 
 
 def catalog_names(model, slugs=None) -> dict[str, str]:

@@ -87,11 +87,25 @@ def test_schedule_meets_registered_needs_with_registered_solutions_the_matcher_p
     assert first.weighted_score == pytest.approx(first.score * 1.5, abs=1e-3)
 
 
-def test_publishing_tells_every_participant(published):
-    for user in published["people"].values():
-        if user.organization_id in {r.organization_id for r in published["campaign"].registrations}:
+def test_publishing_tells_every_registrant_whether_it_has_meetings(world, make_user):
+    campaign, people = world["campaign"], world["people"]
+    canteen = make_user(UserRole.ENTERPRISE)
+    campaigns.register_for_campaign(canteen, campaign, max_meetings=2, needs=[post_need(
+        canteen, title="Plan the staff canteen's weekly menu", scenarios=[],
+        description="Menus for 300 staff that respect the budget and the cooks' rota.")])
+    campaigns.schedule_meetings(world["official"], campaign)
+    campaigns.advance_campaign(world["official"], campaign, CampaignStatus.SCHEDULE_PUBLISHED)
+    scheduled = {r.organization_id for m in campaign.meetings for r in (m.enterprise, m.provider)}
+    assert canteen.organization_id not in scheduled and len(scheduled) == 4
+    for user in [*people.values(), canteen]:
+        if user.organization_id not in {r.organization_id for r in campaign.registrations}:
             assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)
-                                     .where(Notification.user_id == user.id)) == 1
+                                     .where(Notification.user_id == user.id)) == 0
+            continue
+        (note,) = db.session.scalars(sa.select(Notification).where(Notification.user_id == user.id)).all()
+        assert note.url == f"/campaigns/{campaign.slug}"
+        wanted = "please accept or decline" if user.organization_id in scheduled else "No meeting could be arranged"
+        assert wanted in note.message, (user.email, note.message)
 
 
 @pytest.mark.parametrize(("who", "allowed"), [

@@ -90,6 +90,12 @@ def test_owner_edits_a_need(enterprise, need):
     assert [s.slug for s in need.scenarios] == ["quality-inspection"]
 
 
+def test_an_optional_text_left_out_is_stored_empty_not_refused_by_the_database(enterprise, need):
+    needs.update_need(enterprise, need, region="Hebei")
+    needs.update_need(enterprise, need, region=None)  # a form or client that leaves the field out
+    assert stored(need).region == ""
+
+
 def test_update_need_checks_the_budget_against_the_stored_minimum(enterprise, need):
     with pytest.raises(ValidationFailed) as refused:
         needs.update_need(enterprise, need, budget_max=100_000)

@@ -146,6 +146,85 @@ def test_invitation_only_scenarios_are_hidden_from_everyone_else(people, make_us
                 propose(people[role], scenario)
 
 
+def edit(user, scenario, **changes):
+    """Edit the scenario through the service, sending its current values for every field not changed."""
+    data = dict(title=scenario.title, problem=scenario.problem, site=scenario.site, data_access=scenario.data_access,
+                criteria=scenario.criteria, deadline=scenario.deadline, industry=scenario.industry.slug,
+                scenarios=[s.slug for s in scenario.scenarios], invitees=[o.slug for o in scenario.invitees])
+    return pilots.update_open_scenario(user, scenario, **{**data, **changes})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_owner_edits_a_scenario(people, scenario, role):
+    if role != "owner":
+        with pytest.raises(PermissionDenied):
+            edit(people[role], scenario, title="Hijacked")
+        db.session.rollback()
+        assert db.session.get(OpenScenario, scenario.id).title != "Hijacked"
+        return
+    edit(people[role], scenario, title="Inline inspection of hot strip, lines 2 and 3")
+    db.session.expire_all()
+    assert db.session.get(OpenScenario, scenario.id).title == "Inline inspection of hot strip, lines 2 and 3"
+
+
+def test_editing_extends_the_deadline_and_tells_the_providers_that_proposed(scenario, proposal, proposer, owner):
+    scenario.deadline = date.today() - timedelta(days=1)  # passed: proposals are closed
+    db.session.commit()
+    assert not scenario.accepts_proposals
+    later = date.today() + timedelta(days=14)
+    edit(owner, scenario, deadline=later, site="Tangshan hot strip mill, lines 2 and 3")
+    assert scenario.accepts_proposals and scenario.deadline == later
+    assert "changed by its owner" in notes(proposer)[-1] and scenario.title in notes(proposer)[-1]
+    entry = db.session.scalars(sa.select(AuditLog).where(AuditLog.entity == "open_scenario",
+                                                         AuditLog.action == "update")).one()
+    assert set(entry.changes) == {"deadline", "site"}
+    with pytest.raises(ValidationFailed) as refused:
+        edit(owner, scenario, deadline=date.today() - timedelta(days=2))
+    assert refused.value.field == "deadline"
+
+
+def test_the_criteria_change_only_until_a_proposal_comes_in(scenario, proposer, owner):
+    fairer = [{"name": "Detection rate", "weight": 50}, {"name": "Cost", "weight": 30},
+              {"name": "Support", "weight": 20}]
+    edit(owner, scenario, criteria=fairer)
+    assert scenario.criteria == fairer
+    with pytest.raises(ValidationFailed) as refused:  # still checked: the weights add up to 90
+        edit(owner, scenario, criteria=[{"name": "Cost", "weight": 90}])
+    assert refused.value.field == "criteria"
+    db.session.rollback()
+    propose(proposer, scenario)
+    with pytest.raises(ValidationFailed) as refused:
+        edit(owner, scenario, criteria=CRITERIA)
+    assert refused.value.field == "criteria"
+    db.session.rollback()
+    assert db.session.get(OpenScenario, scenario.id).criteria == fairer
+    edit(owner, scenario, title="Same criteria, new title")  # the criteria sent unchanged are fine
+    assert scenario.title == "Same criteria, new title"
+
+
+def test_a_decided_scenario_is_not_edited(scenario, proposal, owner):
+    pilots.select_proposal(owner, proposal)
+    with pytest.raises(InvalidState):
+        edit(owner, scenario, title="Too late")
+
+
+def test_an_invitation_only_scenario_invites_more_providers_and_keeps_those_that_proposed(owner, make_user):
+    first, second, third = (make_user(UserRole.PROVIDER) for _ in range(3))
+    scenario = open_pilot(owner, visibility=PilotVisibility.INVITED,
+                          invitees=[first.organization.slug, second.organization.slug])
+    propose(first, scenario)
+    told = len(notes(first))
+    edit(owner, scenario, invitees=[third.organization.slug])
+    assert {o.id for o in scenario.invitees} == {first.organization_id, third.organization_id}
+    assert "invited" in notes(third)[-1]
+    with pytest.raises(NotFound):
+        pilots.get_open_scenario(second, scenario.slug)
+    assert len(notes(first)) == told + 1 and "changed by its owner" in notes(first)[-1]
+    with pytest.raises(NotFound) as refused:
+        edit(owner, scenario, invitees=["no-such-provider"])
+    assert refused.value.field == "invitees"
+
+
 @pytest.fixture
 def chain(owner, make_user):
     """A programme led by another enterprise: the owner's enterprise and one more are members, one provider is
@@ -185,10 +264,12 @@ def test_programme_only_scenarios_are_seen_by_the_programme_and_answered_by_its_
 
 
 def test_a_programme_only_scenario_tells_the_partners_and_no_one_else(people, chain, owner):
+    told = {user.id: len(notes(user)) for user in (chain.partner, chain.member, people["provider"])}  # joining
     scenario = programme_pilot(owner, chain)
-    (message,) = notes(chain.partner)
+    (message,) = notes(chain.partner)[told[chain.partner.id]:]
     assert chain.programme.name in message and scenario.title in message
-    assert notes(people["provider"]) == [] and notes(chain.member) == []
+    assert [len(notes(user)) for user in (chain.member, people["provider"])] == [
+        told[chain.member.id], told[people["provider"].id]]
 
 
 def test_a_programme_only_scenario_needs_a_programme_the_enterprise_takes_part_in(owner, chain, make_user):

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.models import AuditLog, Match, MatchState, Programme, ProgrammeMember, ProgrammePartner, UserRole
-from app.services import programmes
+from app.services import notifications, programmes
 from app.services.needs import update_need
 from app.services.offers import delete_solution
 from app.services.programmes import greedy_cover
@@ -163,8 +163,11 @@ def test_solution_partners_must_be_providers_once_each(chain):
 
 
 @pytest.mark.parametrize(("who", "visible"), [("lead", True), ("sme1", True), ("official", True), ("admin", True),
-                                              ("outsider", False), ("provider", False), ("anonymous", False)])
-def test_members_the_lead_and_officials_see_a_programme(chain, who, visible):
+                                              ("partner", True), ("outsider", False), ("provider", False),
+                                              ("anonymous", False)])
+def test_members_partners_the_lead_and_officials_see_a_programme(chain, make_user, who, visible):
+    chain.partner = make_user(UserRole.PROVIDER)
+    programmes.add_partner(chain.lead, chain.programme, chain.partner.organization.slug)
     actor = chain.actor(who)
     if visible:
         assert programmes.get_programme(actor, chain.programme.slug) == chain.programme
@@ -173,6 +176,20 @@ def test_members_the_lead_and_officials_see_a_programme(chain, who, visible):
             programmes.get_programme(actor, chain.programme.slug)
     if actor is not None:
         assert (chain.programme in programmes.visible_programmes(actor)) == visible
+
+
+def test_new_members_and_partners_are_told_with_a_link_to_the_programme(chain, make_user):
+    colleague = make_user(UserRole.ENTERPRISE, organization=chain.outsider.organization)
+    partner = make_user(UserRole.PROVIDER)
+    programmes.add_member(chain.lead, chain.programme, chain.outsider.organization.slug, 3)
+    programmes.add_partner(chain.official, chain.programme, partner.organization.slug)
+    url = f"/programmes/{chain.programme.slug}"
+    for user in (chain.outsider, colleague):
+        (note,) = notifications.notifications(user)
+        assert note.url == url and "tier-3 member" in note.message and chain.programme.name in note.message
+    (note,) = notifications.notifications(partner)
+    assert note.url == url and "solution partner" in note.message
+    assert notifications.notifications(chain.provider) == []  # a provider not added hears nothing
 
 
 def test_members_post_needs_into_the_programme_and_outsiders_cannot(chain):

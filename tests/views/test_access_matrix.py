@@ -15,6 +15,7 @@ from app.models import (
     Need,
     NeedStatus,
     Notification,
+    OpenScenario,
     PilotVisibility,
     Product,
     Programme,
@@ -113,6 +114,7 @@ ROUTES = {
                                                                "other_provider"}, unchecked=OFFER_OWNERS),
     "needs directory": Route("GET", "/needs?q=converter", set(), "draft", own_page_for=set(ROLES)),
     "programme-only pilot scenario": Route("GET", "/pilots/{pilot}", PILOT_READERS, "pilot"),
+    "programme page": Route("GET", "/programmes/{programme}", PILOT_READERS, "pilot"),
     "pilot scenarios list": Route("GET", "/pilots", PILOT_READERS, "pilot", own_page_for=set(ROLES) - PILOT_READERS),
     "provider profile": Route("GET", "/providers/{org}", set(), "case", own_page_for=set(ROLES) - OFFER_OWNERS,
                               unchecked=OFFER_OWNERS),
@@ -126,6 +128,11 @@ ROUTES = {
                        changed=lambda ids: _get(Need, ids["need"]).title == "Hijacked title"),
     "mark match": Route("POST", "/needs/{need}/matches/{match}/mark", NEED_OWNERS, data={"mark": "interesting"},
                         changed=lambda ids: _get(Match, ids["match"]).mark is not None),
+    "edit a pilot scenario": Route(
+        "POST", "/pilots/{pilot}/edit", {"enterprise"},
+        data={"title": "Hijacked pilot", "problem": "p", "site": "s", "criteria": "Fit: 100",
+              "deadline": (date.today() + timedelta(days=30)).isoformat(), "industry": "steel"},
+        changed=lambda ids: _get(OpenScenario, ids["pilot"]).title == "Hijacked pilot"),
     "propose for a programme-only pilot": Route(
         "POST", "/pilots/{pilot}/propose", {"provider"},
         data={"solution": "{solution_id}", "approach": "a", "team": "t", "timeline": "t", "price": "1"},

@@ -1,4 +1,5 @@
 """Open pilot scenarios through the pages: open, propose, privacy, compare and score, select, deadline, CSRF."""
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -105,6 +106,34 @@ def test_a_programme_only_scenario_without_a_programme_of_the_enterprise_shows_t
 def _proposal_form(solution, **overrides):
     return {"solution": str(solution.id) if solution else "", "approach": APPROACH, "team": "Four",
             "price": "450000", "timeline": "Twelve weeks", **overrides}
+
+
+def test_the_owner_edits_a_scenario_from_its_page_and_the_proposer_is_told(client, auth, enterprise, provider,
+                                                                           proposal, scenario, db):
+    auth.login(enterprise)
+    page = client.get(_url(scenario)).get_data(as_text=True)
+    assert f'href="/pilots/{scenario.slug}/edit"' in page
+    form = client.get(f"/pilots/{scenario.slug}/edit").get_data(as_text=True)
+    assert "Tangshan mill" in form and "Detection rate: 70" in form and 'name="visibility"' not in form
+    later = (date.today() + timedelta(days=40)).isoformat()
+    response = client.post(f"/pilots/{scenario.slug}/edit", follow_redirects=True, data=_scenario_form(
+        site="Tangshan mill, lines 2 and 3", criteria="Detection rate: 70\nCost: 30", deadline=later))
+    assert response.request.path == _url(scenario) and "The scenario is saved" in response.get_data(as_text=True)
+    db.session.expire_all()
+    saved = db.session.get(OpenScenario, scenario.id)
+    assert saved.site == "Tangshan mill, lines 2 and 3" and saved.deadline.isoformat() == later
+    # the criteria are fixed once a proposal came in: the error is on the field and nothing is saved
+    refused = client.post(f"/pilots/{scenario.slug}/edit", data=_scenario_form(site="Elsewhere", criteria="Cost: 100"))
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "cannot change once proposals have come in" in body
+    assert re.search(r'<textarea[^>]*aria-invalid="true"[^>]*name="criteria"', body)
+    db.session.expire_all()
+    assert db.session.get(OpenScenario, scenario.id).site == "Tangshan mill, lines 2 and 3"
+    auth.logout()
+    auth.login(provider)
+    assert client.get(f"/pilots/{scenario.slug}/edit").status_code == 403
+    assert client.post(f"/pilots/{scenario.slug}/edit", data=_scenario_form(title="Hijacked")).status_code == 403
+    assert "changed by its owner" in client.get("/searches").get_data(as_text=True)
 
 
 def test_provider_proposes_and_reads_its_proposal(client, auth, provider, scenario, solution, db):

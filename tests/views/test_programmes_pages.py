@@ -1,8 +1,11 @@
 """Chain-Net programme pages: start one, add members, post needs into it, batch matching and the consortium."""
+from datetime import date, timedelta
+
 import pytest
 import sqlalchemy as sa
 
-from app.models import Need, Programme, UserRole
+from app.models import Need, PilotVisibility, Programme, UserRole
+from app.services import pilots as pilots_service
 from app.services import programmes as programmes_service
 from tests.views.conftest import post_need
 
@@ -123,3 +126,22 @@ def test_members_see_the_partners_but_do_not_manage_them(client, auth, enterpris
     assert client.post(f"/programmes/{programme.slug}/partners",
                        data={"provider": provider.organization.slug}).status_code == 403
     assert len(db.session.get(Programme, programme.id).partners) == 1
+
+
+def test_a_partner_finds_the_programme_and_its_pilot_scenarios_but_does_not_manage_it(client, auth, enterprise,
+                                                                                      provider, programme, db):
+    programmes_service.add_partner(enterprise, programme, provider.organization.slug)
+    pilot = pilots_service.open_scenario(
+        enterprise, title="Find scale marks on hot strip", problem="Scale marks.", site="Line 2", data_access="",
+        criteria=[{"name": "Fit", "weight": 100}], deadline=date.today() + timedelta(days=20), industry="steel",
+        scenarios=[], visibility=PilotVisibility.PROGRAMME, programme=programme.slug)
+    auth.login(provider)
+    listing = client.get("/programmes").get_data(as_text=True)
+    assert f'href="/programmes/{programme.slug}"' in listing
+    page = client.get(f"/programmes/{programme.slug}").get_data(as_text=True)
+    assert f'href="/pilots/{pilot.slug}"' in page.split('id="pilots"')[1].split('id="needs"')[0]
+    assert "/members" not in page and "/partners/" not in page and "Post a need in this programme" not in page
+    pilot_page = client.get(f"/pilots/{pilot.slug}").get_data(as_text=True)
+    assert f'href="/programmes/{programme.slug}"' in pilot_page
+    programmes_service.remove_partner(enterprise, programme, provider.organization.slug)
+    assert client.get(f"/programmes/{programme.slug}").status_code == 404
