@@ -25,6 +25,9 @@ class Config:
     # Where the ONNX export is made once and kept (per model); default: <INDEX_DIR>/onnx. Several sites
     # (or test runs) on one machine may share one.
     EMBEDDING_EXPORT_DIR = os.environ.get("EMBEDDING_EXPORT_DIR")
+    # The bundled model reads English only: Chinese text reaches it (and the keyword index's word table)
+    # through the domain glossary matching/data/glossary_zh_en.tsv. Off for a multilingual EMBEDDING_MODEL.
+    EMBEDDING_GLOSSARY = _bool("EMBEDDING_GLOSSARY", True)
     INDEX_DIR = os.environ.get("INDEX_DIR")  # default: <instance>/index
     # "inline": drain the outbox right after each commit (development);
     # "worker": leave it to `flask index worker` (production).

@@ -150,8 +150,9 @@ class Indexer:
 
     def __init__(self, index_dir: str, model_path: str | None, backend: str = "torch",
                  elasticsearch_url: str | None = None, elasticsearch_knn: bool = True, track_record: bool = True,
-                 export_dir: str | None = None):
+                 export_dir: str | None = None, glossary: bool = True):
         self.index_dir = Path(index_dir)
+        self.glossary = glossary
         self.export_dir = export_dir
         self.track_record = track_record
         self._track_read_at = float("-inf")
@@ -174,7 +175,7 @@ class Indexer:
             return self._embedded
         if self._elastic is None:
             self._elastic = ElasticSearchBackend(connect(self.elasticsearch_url), self.matcher.embedder,
-                                                 COLLECTIONS, knn=self.elasticsearch_knn)
+                                                 COLLECTIONS, knn=self.elasticsearch_knn, glossary=self.glossary)
         return self._elastic
 
     def forget(self) -> None:
@@ -185,8 +186,8 @@ class Indexer:
     def matcher(self) -> Matcher:
         if self._matcher is None:
             embedder = Embedder(self.model_path, cache_path=self.index_dir / "embeddings.sqlite3",
-                                backend=self.backend, onnx_root=self.export_dir)
-            self._matcher = Matcher(self.index_dir, embedder)
+                                backend=self.backend, onnx_root=self.export_dir, glossary=self.glossary)
+            self._matcher = Matcher(self.index_dir, embedder, glossary=self.glossary)
             self._track_read_at = float("-inf")
             self.load_scenarios()
         self._matcher.refresh_if_stale()
@@ -321,7 +322,7 @@ def init_app(app) -> None:
     app.extensions["chainmatch.indexer"] = Indexer(app.config["INDEX_DIR"], app.config["EMBEDDING_MODEL"],
                                                    app.config["EMBEDDING_BACKEND"], app.config["ELASTICSEARCH_URL"],
                                                    app.config["ELASTICSEARCH_KNN"], app.config["MATCHING_TRACK_RECORD"],
-                                                   app.config["EMBEDDING_EXPORT_DIR"])
+                                                   app.config["EMBEDDING_EXPORT_DIR"], app.config["EMBEDDING_GLOSSARY"])
 
 
 def get_indexer() -> Indexer:

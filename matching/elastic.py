@@ -3,7 +3,9 @@
 Reads and writes go through the alias `<prefix>-<type>`; `rebuild` fills a new versioned index
 `<prefix>-<type>-<n>` and swaps the alias atomically, so search keeps working during a rebuild.
 With knn=False (servers without dense_vector, such as the in-memory OpenSearch used in tests)
-the backend is keyword-only.
+the backend is keyword-only. With the glossary (matching/glossary.py) each record also keeps the
+English words of its Chinese terms in a `gloss` field, and a query adds the English words of its own:
+each language finds the other's records by their words, while `body` (and its highlights) stays as written.
 """
 import time
 
@@ -12,6 +14,7 @@ from elasticsearch import Elasticsearch, NotFoundError
 from elasticsearch.helpers import bulk
 
 from matching.documents import Doc
+from matching.glossary import glosses, with_gloss
 from matching.search import FACETS, SearchHit, SearchRequest, SearchResponse, facet_values, suggest
 
 FACET_FIELDS = {f: f for f in FACETS}
@@ -35,15 +38,16 @@ def connect(url: str, timeout: float = 5.0) -> Elasticsearch:
 
 class ElasticSearchBackend:
     def __init__(self, client: Elasticsearch, embedder, collections: tuple[str, ...], prefix: str = "chainmatch",
-                 knn: bool = True):
+                 knn: bool = True, glossary: bool = True):
         self.es, self.embedder, self.collections = client, embedder, collections
-        self.prefix, self.knn = prefix, knn
+        self.prefix, self.knn, self.glossary = prefix, knn, glossary
 
     def alias(self, collection: str) -> str:
         return f"{self.prefix}-{collection}"
 
     def _mapping(self) -> dict:
-        props = {"title": {"type": "text"}, "body": {"type": "text"}, "key": {"type": "keyword"},
+        props = {"title": {"type": "text"}, "body": {"type": "text"}, "gloss": {"type": "text"},
+                 "key": {"type": "keyword"},
                  "status": {"type": "keyword"}, "created": {"type": "keyword"}, "doc": {"type": "object",
                                                                                          "enabled": False}}
         props.update({f: {"type": "keyword"} for f in FACETS})
@@ -63,6 +67,7 @@ class ElasticSearchBackend:
         vectors = self.embedder.encode([d.text for d in docs]) if self.knn else [None] * len(docs)
         for doc, vec in zip(docs, vectors):
             source = {"title": doc.title, "body": doc.body, "key": doc.key, "status": doc.status,
+                      "gloss": " ".join(glosses(f"{doc.title}\n{doc.body}")) if self.glossary else "",
                       "created": doc.created, "doc": doc.to_json(), **facet_values(collection, doc)}
             if vec is not None:
                 source["vector"] = vec.tolist()
@@ -118,7 +123,8 @@ class ElasticSearchBackend:
                                                 for f, v in scopes.get(n, {}).items())]}} for n in names]
         base = [{"bool": {"should": scope_clauses, "minimum_should_match": 1}}]
         text = request.text.strip()
-        must = {"multi_match": {"query": text, "fields": ["title^2", "body"]}} if text else {"match_all": {}}
+        words = with_gloss(text) if self.glossary else text
+        must = {"multi_match": {"query": words, "fields": ["title^2", "body", "gloss"]}} if text else {"match_all": {}}
         selected = {f: v for f, v in request.filters.items() if v and f in FACETS}
         aggs = {f: {"filter": {"bool": {"filter": [self._terms(g, v) for g, v in selected.items() if g != f]
                                         or [{"match_all": {}}]}},

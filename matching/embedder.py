@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from matching.glossary import english
+
 _MODELS: dict[str, object] = {}
 _LOCK = threading.Lock()
 # Vectors by (model id, text hash), shared by every Embedder of the process; bounded.
@@ -64,10 +66,12 @@ class Embedder:
     cache_path: SQLite file for the vector cache (None: memory only).
     backend: "torch" (sentence-transformers) or "onnx" (int8 export, made once into onnx_dir).
     onnx_dir: where the export is kept (default: <onnx_root or the cache's folder/onnx>/<model fingerprint>).
+    glossary: the model reads English only: Chinese is embedded through the glossary (matching/glossary.py).
     """
 
     def __init__(self, model_path: str | None = None, cache_path: str | Path | None = None, batch_size: int = 64,
-                 backend: str = "torch", onnx_dir: str | Path | None = None, onnx_root: str | Path | None = None):
+                 backend: str = "torch", onnx_dir: str | Path | None = None, onnx_root: str | Path | None = None,
+                 glossary: bool = True):
         if backend not in ("torch", "onnx"):
             raise ValueError(f"unknown embedding backend {backend!r}")
         self.model_path = model_path or default_model_path()
@@ -78,6 +82,7 @@ class Embedder:
         root = Path(onnx_root) if onnx_root else Path(cache_path or ".").parent / "onnx"
         self.onnx_dir = Path(onnx_dir) if onnx_dir else root / fingerprint
         self.batch_size = batch_size
+        self.glossary = glossary
         self._db = None
         if cache_path is not None:
             Path(cache_path).parent.mkdir(parents=True, exist_ok=True)
@@ -116,6 +121,8 @@ class Embedder:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Return an (n, dim) float32 matrix of unit vectors for texts."""
+        if self.glossary:
+            texts = [english(t) for t in texts]
         keys = [self._key(t) for t in texts]
         found = self._cached(keys)
         todo = list(dict.fromkeys(k for k in keys if k not in found))

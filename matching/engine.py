@@ -12,7 +12,8 @@ from matching.documents import Doc, Query, Result, ScenarioInfo
 from matching.embedder import Embedder
 from matching.explain import explain
 from matching.keyword_index import KeywordIndex
-from matching.text import deployment_wish, term_map
+from matching.glossary import glossed_terms
+from matching.text import deployment_wish, is_cjk, term_map
 from matching.vector_index import VectorIndex
 from matching.weights import DEFAULT, Weights
 
@@ -66,13 +67,13 @@ class Matcher:
     """Index records and match queries against them. Plain library: configure by arguments."""
 
     def __init__(self, directory: str | Path, embedder: Embedder, weights: Weights = DEFAULT,
-                 ann_threshold: int = 50_000):
+                 ann_threshold: int = 50_000, glossary: bool = True):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.embedder = embedder
         self.weights = weights
         self.ann_threshold = ann_threshold
-        self.keywords = KeywordIndex(self.directory / "keywords.sqlite3")
+        self.keywords = KeywordIndex(self.directory / "keywords.sqlite3", glossary=glossary)
         self._collections: dict[str, Collection] = {}
         self._scenarios: list[ScenarioInfo] = []
         self._industry_names: dict[str, str] = {}
@@ -216,14 +217,14 @@ class Matcher:
         qvec = self.embedder.encode_one(query.text)
         vec_hits = coll.vectors.search(qvec, w.candidates, allowed) if method != "keyword" else []
         kw_hits = self.keywords.search(name, query.text, w.candidates, allowed) if method != "vector" else []
-        terms = term_map(query.text)
+        terms = self.terms(query.text)
         if method in ("vector", "keyword"):
             ranked = [(i, s) for i, s in (vec_hits or kw_hits)]
             return [self._result(coll, i, s, []) for i, s in ranked[:limit]]
         if method == "rrf":
             ranked = _rrf(vec_hits, kw_hits, w.rrf_k)
             return [self._result(coll, i, s, []) for i, s in ranked[:limit]]
-        fused = self._fuse(coll, qvec, vec_hits, kw_hits, terms, w)
+        fused = self._fuse(coll, qvec, vec_hits, kw_hits, query.text, w)
         if method == "fused":
             ranked = sorted(fused.items(), key=lambda kv: -kv[1])
             return [self._result(coll, i, s, []) for i, s in ranked[:limit]]
@@ -250,7 +251,7 @@ class Matcher:
             for doc_id, total, features, base in chosen
         ]
 
-    def _fuse(self, coll: Collection, qvec, vec_hits, kw_hits, terms: dict, w: Weights) -> dict[int, float]:
+    def _fuse(self, coll: Collection, qvec, vec_hits, kw_hits, text: str, w: Weights) -> dict[int, float]:
         """Convex combination of min-max normalised cosine and BM25, keyword share scaled by coverage."""
         cands = {i for i, _ in vec_hits} | {i for i, _ in kw_hits}
         if not cands:
@@ -264,9 +265,8 @@ class Matcher:
         bm = dict(kw_hits)
         top_bm = max(bm.values(), default=0.0)
         coverage = 0.0
-        if kw_hits and terms:
-            best = coll.docs[kw_hits[0][0]].text.lower()
-            coverage = sum(1 for t in terms if t in best) / len(terms)
+        if kw_hits:
+            coverage = self._coverage(text, self.keywords.words_of(coll.docs[kw_hits[0][0]].text).lower())
         # Do the two retrievers agree on the top? When they do not at all, the keyword list is noise.
         top = 20
         agreement = (len({i for i, _ in vec_hits[:top]} & {i for i, _ in kw_hits[:top]}) + 1) / (top + 1)
@@ -274,6 +274,30 @@ class Matcher:
         total = w.vector + wk
         return {i: (w.vector * vnorm[i] + wk * (bm.get(i, 0.0) / top_bm if top_bm > 0 else 0.0)) / total
                 for i in cands}
+
+    def terms(self, text: str) -> dict[str, str]:
+        """The query's content terms (stem -> its word) for explanations; with the glossary the English
+        words of its Chinese terms too, each shown as the Chinese term it stands for."""
+        terms = term_map(text)
+        if self.keywords.glossary:
+            for term, stems in glossed_terms(text).items():
+                for stem in stems:
+                    terms.setdefault(stem, term)
+        return terms
+
+    def _coverage(self, text: str, best: str) -> float:
+        """The share of the query found in the best keyword hit, in the query's own units: its Latin words,
+        its Chinese pieces (against a Chinese record), or its Chinese terms by their English words
+        (against an English record: a term is found when one of its words is); the best of the three."""
+        terms = term_map(text)
+        shares = []
+        for group in _by_script(terms):
+            if group:
+                shares.append(sum(1 for t in group if t in best) / len(group))
+        groups = glossed_terms(text).values() if self.keywords.glossary else []
+        if groups:
+            shares.append(sum(1 for g in groups if any(t in best for t in g)) / len(groups))
+        return max(shares, default=0.0)
 
     @staticmethod
     def _result(coll: Collection, doc_id: int, score: float, reasons) -> Result:
@@ -325,6 +349,12 @@ class Matcher:
             **{f"{n} documents": self.count(n) for n in names},
             **{f"{n} ann": self.collection(n).vectors.uses_ann for n in names},
         }
+
+
+def _by_script(terms: dict[str, str]) -> tuple[list[str], list[str]]:
+    """A query's terms split into Chinese pieces and Latin words."""
+    chinese = [t for t in terms if is_cjk(t)]
+    return chinese, [t for t in terms if not is_cjk(t)]
 
 
 def _rrf(vec_hits, kw_hits, k: int) -> list[tuple[int, float]]:

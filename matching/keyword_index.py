@@ -15,6 +15,11 @@ add up to POSTINGS_BUDGET; the common words left out carry little BM25 weight an
 low), and the vector side of the matcher covers meaning. Small catalogues never reach the budget,
 so every word counts there. Document frequencies are cached until the next write.
 
+With the glossary (matching/glossary.py) the word table also holds the English words of a record's
+Chinese terms, and a query's Chinese terms add their English words to its word query: a need written
+in Chinese finds English records by their words, and the reverse. The trigram table keeps the text
+as written (snippets show it).
+
 Reads use one connection per thread (file databases in WAL mode allow concurrent readers), so
 search threads of a web worker do not queue behind one lock; writes share one connection.
 """
@@ -22,6 +27,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from matching.glossary import with_gloss
 from matching.text import fts_query, latin_terms, or_query
 
 _SAFE = frozenset("abcdefghijklmnopqrstuvwxyz_")
@@ -30,7 +36,7 @@ MAX_WORDS = 16
 
 
 class KeywordIndex:
-    def __init__(self, path: str | Path | None):
+    def __init__(self, path: str | Path | None, glossary: bool = True):
         target = ":memory:" if path is None else str(path)
         if path is not None:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -42,6 +48,11 @@ class KeywordIndex:
         self._tables: set[str] = set()
         self._df: dict[tuple[str, str], int] = {}
         self.postings_budget = POSTINGS_BUDGET
+        self.glossary = glossary
+
+    def words_of(self, text: str) -> str:
+        """What the word table reads of a text: with the English words of its Chinese terms."""
+        return with_gloss(text) if self.glossary else text
 
     def reader(self) -> sqlite3.Connection:
         """This thread's read connection (the shared one for an in-memory index)."""
@@ -81,10 +92,11 @@ class KeywordIndex:
         """Index (id, title, body) documents, replacing earlier versions."""
         table = self._ensure(collection)
         self._df.clear()
+        glossed = [(i, self.words_of(title), self.words_of(body)) for i, title, body in docs]
         with self._lock, self._db:
-            for t in (table, f"{table}_words"):
+            for t, rows in ((table, docs), (f"{table}_words", glossed)):
                 self._db.executemany(f"DELETE FROM {t} WHERE rowid = ?", [(d[0],) for d in docs])
-                self._db.executemany(f"INSERT INTO {t} (rowid, title, body) VALUES (?, ?, ?)", docs)
+                self._db.executemany(f"INSERT INTO {t} (rowid, title, body) VALUES (?, ?, ?)", rows)
 
     def remove(self, collection: str, ids: list[int]) -> None:
         table = self._ensure(collection)
@@ -110,7 +122,7 @@ class KeywordIndex:
             return []
         table = self._ensure(collection)
         scores: dict[int, float] = {}
-        terms = latin_terms(text)
+        terms = latin_terms(self.words_of(text))
         words = self._rarest(f"{table}_words", terms)
         if terms and not words:  # only very common words: who has them, newest first, unranked
             for rowid, score in self._run(f"{table}_words", or_query(terms[:MAX_WORDS]), limit, allowed, ranked=False):
@@ -169,7 +181,7 @@ class KeywordIndex:
         The snippet contains indexed text (escaped by the caller's template engine
         around the marks); used by the search page.
         """
-        query = fts_query(text)
+        query = fts_query(self.words_of(text))
         if query is None:
             return ""
         table = self._ensure(collection)

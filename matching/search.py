@@ -286,7 +286,7 @@ class EmbeddedSearch:
         return self._respond(request, *cached)
 
     def _respond(self, request: SearchRequest, kept: list[_Found], counts: dict[str, dict[str, int]]) -> SearchResponse:
-        terms = term_map(request.text)
+        terms = term_map(self.matcher.keywords.words_of(request.text))
         start = (max(request.page, 1) - 1) * request.per_page
         hits = [SearchHit(f.collection, f.doc.id, f.doc.key, f.doc.title, snippet(f.doc.body, terms), f.score)
                 for f in kept[start:start + request.per_page]]

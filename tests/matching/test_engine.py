@@ -77,6 +77,22 @@ def test_chinese_words_a_need_shares_are_shown_as_its_phrases(matcher):
     assert answers.kind == "terms" and answers.args["terms"][0] == "带钢表面缺陷"
 
 
+@pytest.mark.parametrize(("need", "best"), [
+    ("我们轧钢线上那台大电机今年已经坏了两次，事先一点征兆都没有，整条线停了好几天。", "s1"),
+    ("冷轧带钢表面老是有划痕和麻点，靠人工目检经常漏掉，客户投诉了才知道。", "s2"),
+])
+def test_a_need_written_in_chinese_finds_the_english_solution(matcher, need, best):
+    results = matcher.match(Query(need, industries=["steel"]), limit=3)
+    assert results[0].key == best, [(r.key, r.score) for r in results]
+
+
+def test_an_english_solution_answers_a_chinese_need_in_the_needs_own_words(matcher):
+    (result,) = matcher.match(Query("冷轧带钢表面老是有划痕，客户投诉了才知道。", industries=["steel"]), limit=1)
+    answers = result.reasons[0]
+    assert answers.kind == "terms" and "划痕" in answers.args["terms"]  # not the English word it stands for
+    assert not any(term.isascii() for term in answers.args["terms"])
+
+
 def test_industry_filter_keeps_every_allowed_result(matcher):
     results = matcher.match(Query("forecast electricity demand"), limit=10, filters={"industries": "power"})
     assert [r.key for r in results] == ["s3"]

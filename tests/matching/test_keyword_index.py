@@ -5,16 +5,31 @@ from matching.keyword_index import KeywordIndex
 from matching.text import fts_query
 
 
+DOCS = [
+    (1, "Strip surface inspection", "Line-scan cameras detect scratches on cold rolled strip."),
+    (2, "Load forecasting", "Forecasts feeder load with gradient boosting."),
+    (3, "钢铁表面缺陷检测", "基于深度学习的带钢表面缺陷检测系统"),
+    (4, "Gearbox monitoring", "Vibration sensors inspect gearbox health; inspection reports weekly."),
+]
+
+
 @pytest.fixture
 def index(tmp_path):
-    ix = KeywordIndex(tmp_path / "kw.sqlite3")
-    ix.upsert("solution", [
-        (1, "Strip surface inspection", "Line-scan cameras detect scratches on cold rolled strip."),
-        (2, "Load forecasting", "Forecasts feeder load with gradient boosting."),
-        (3, "钢铁表面缺陷检测", "基于深度学习的带钢表面缺陷检测系统"),
-        (4, "Gearbox monitoring", "Vibration sensors inspect gearbox health; inspection reports weekly."),
-    ])
+    """Without the glossary: each language only finds its own words (the word counts below rely on it)."""
+    ix = KeywordIndex(tmp_path / "kw.sqlite3", glossary=False)
+    ix.upsert("solution", DOCS)
     return ix
+
+
+def test_with_the_glossary_each_language_finds_the_other(tmp_path, index):
+    glossed = KeywordIndex(tmp_path / "glossed.sqlite3")
+    glossed.upsert("solution", DOCS)
+    assert 3 in [i for i, _ in glossed.search("solution", "surface defect inspection of steel strip")]
+    assert 3 not in [i for i, _ in index.search("solution", "surface defect inspection of steel strip")]
+    assert glossed.search("solution", "齿轮箱振动")[0][0] == 4  # gearbox vibration
+    assert index.search("solution", "齿轮箱振动") == []
+    # the trigram table keeps the text as written: snippets never show the glosses
+    assert "strip" not in glossed.highlight("solution", 3, "表面缺陷")
 
 
 def test_bm25_ranks_the_document_about_the_query_first(index):

@@ -129,6 +129,14 @@ def test_chinese_queries_find_chinese_records(backend):
     assert search(backend, text="表面缺陷检测", types=["solution"]).hits[0].id == 4
 
 
+def test_a_chinese_query_finds_english_records_and_an_english_one_chinese_records(backend):
+    """Through the glossary: the English record about bearings for a Chinese query about them, and the
+    Chinese record about strip surface defects for an English query about them."""
+    assert search(backend, text="轴承寿命预测", types=["solution"]).hits[0].id == 2
+    english = search(backend, text="steel strip surface defect", types=["solution"])
+    assert 4 in {h.id for h in english.hits}
+
+
 def test_no_results_offers_spelling_suggestions(backend):
     result = search(backend, text="inspektion", types=["solution"], filters={"region": ["Tibet"]})
     assert result.total == 0

@@ -51,3 +51,10 @@ def test_a_need_posted_in_chinese_is_matched_and_found_by_chinese_search(client,
     # A facet click narrows to solutions; the URL carries the Chinese query and can be shared.
     narrowed = visitor.get("/search?q=%E8%A1%A8%E9%9D%A2%E7%BC%BA%E9%99%B7&type=solution").get_data(as_text=True)
     assert chinese_solution.title in narrowed and need.title not in narrowed
+
+
+def test_a_chinese_search_finds_an_english_solution_by_its_meaning_and_marks_its_words(client, solution):
+    """Most of the marketplace is written in English: a Chinese reader's search must still reach it."""
+    results = client.get("/search?q=带钢缺陷视觉检测&type=solution").get_data(as_text=True)
+    assert solution.title in results
+    assert re.search(r"<mark>(strip|defect|inspection)[^<]*</mark>", results, re.IGNORECASE)
