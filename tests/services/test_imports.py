@@ -1,5 +1,6 @@
 """The bulk import contract of shared/IMPORT_FORMAT.md: every rule, all-or-nothing, re-import by external_id."""
 import copy
+import json
 import re
 
 import pytest
@@ -176,3 +177,19 @@ def test_a_valid_record_is_not_written_when_another_is_broken(db):
     data["needs"].append({**data["needs"][0], "external_id": "n2", "industry": "bad"})
     rejected(data)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Organization)) == 0
+
+
+def test_the_chinese_evaluation_needs_follow_the_contract_and_their_labels_name_demo_solutions(db):
+    """catalogs/eval/zh-needs.json is imported before `flask matching evaluate …/dev-labels-zh.json`."""
+    from pathlib import Path
+
+    from app.services.imports import validate_import
+
+    eval_dir = Path(__file__).parents[2] / "catalogs" / "eval"
+    needs = json.loads((eval_dir / "zh-needs.json").read_text(encoding="utf-8"))
+    assert validate_import(needs) == []
+    labels = json.loads((eval_dir / "dev-labels-zh.json").read_text(encoding="utf-8"))["needs"]
+    assert {x["need"] for x in labels} == {n["external_id"] for n in needs["needs"]}
+    demo = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((eval_dir.parent / "demo").glob("*.json"))]
+    solutions = {s["external_id"] for data in demo for s in data.get("solutions", [])}
+    assert {key for x in labels for key in x["relevant"]} <= solutions
