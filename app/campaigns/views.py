@@ -105,6 +105,20 @@ def register(slug: str):
     return render_template("form_page.html", form=form, title=_("Register for %(title)s", title=item.title))
 
 
+@bp.post("/campaigns/<slug>/register/withdraw")
+@login_required
+def withdraw(slug: str):
+    """Withdraw the signed-in user's organisation from a campaign while registration is open."""
+    item = campaign_reports.campaign(current_user, slug)
+    registration = campaigns.registration_of(getattr(current_user, "organization", None), item)
+    if registration is None:
+        abort(404)
+    if run_service(None, campaigns.withdraw_registration, current_user, registration):
+        flash(_("%(name)s is no longer registered for %(title)s.", name=current_user.organization.name,
+                title=item.title), "success")
+    return redirect(url_for("campaigns.detail", slug=item.slug))
+
+
 @bp.post("/campaigns/<slug>/meetings/<int:meeting_id>/<any(accept, decline):answer>")
 @login_required
 def respond(slug: str, meeting_id: int, answer: str):

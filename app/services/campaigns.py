@@ -186,6 +186,19 @@ def update_registration(actor: User, reg: CampaignRegistration, *, needs=(), sol
     return reg
 
 
+def withdraw_registration(actor: User, reg: CampaignRegistration) -> None:
+    """Take a registration back while registration is open (its members only); later, meetings are declined
+    one by one instead."""
+    require(belongs_to(actor, reg.organization_id))
+    if reg.campaign.status != CampaignStatus.REGISTRATION_OPEN:
+        raise InvalidState(_("Registration has closed: decline your meetings instead."))
+    audit(actor, "withdraw_registration", "campaign", reg.campaign_id,
+          {"registration": reg.id, "organization": reg.organization_id})
+    reg.campaign.registrations.remove(reg)
+    db.session.delete(reg)
+    commit()
+
+
 def registration_of(org: Organization | None, campaign: Campaign) -> CampaignRegistration | None:
     """Return an organisation's registration for a campaign, if any."""
     return next((r for r in campaign.registrations if org is not None and r.organization_id == org.id), None)

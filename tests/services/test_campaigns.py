@@ -3,10 +3,12 @@ import random
 from datetime import date, time, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from app.errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
 from app.extensions import db
 from app.models import AuditLog, Campaign, CampaignRegistration, CampaignStatus, OrgKind, UserRole
+from app.models.campaigns import registration_needs
 from app.services import campaign_reports, campaigns
 from app.services.campaign_schedule import Booking, Candidate, plan_meetings, priority_weight
 from tests.services.test_needs import worker_indexing  # noqa: F401  (autouse)
@@ -255,6 +257,40 @@ def test_only_members_change_their_registration(users, open_campaign, make_user,
         with pytest.raises(PermissionDenied):
             campaigns.update_registration(actor, reg, **change)
         assert stored(reg).max_meetings == 3
+
+
+@pytest.mark.parametrize(("role", "allowed"), [
+    ("member", True), (UserRole.PROVIDER, False), (UserRole.OFFICIAL, False), ("other enterprise", False),
+])
+def test_only_members_withdraw_their_registration_and_its_needs_go_with_it(users, open_campaign, make_user, role,
+                                                                          allowed):
+    owner = users[UserRole.ENTERPRISE]
+    reg = register_enterprise(owner, open_campaign)
+    if role == "member":
+        actor = make_user(UserRole.ENTERPRISE, organization=owner.organization)
+    else:
+        actor = make_user(UserRole.ENTERPRISE) if role == "other enterprise" else users[role]
+    if not allowed:
+        with pytest.raises(PermissionDenied):
+            campaigns.withdraw_registration(actor, reg)
+        assert count(CampaignRegistration) == 1
+        return
+    campaigns.withdraw_registration(actor, reg)
+    db.session.expire_all()
+    assert count(CampaignRegistration) == 0 and open_campaign.registrations == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(registration_needs)) == 0
+    assert count(AuditLog, entity="campaign", action="withdraw_registration") == 1
+    register_enterprise(owner, open_campaign)  # and may register again while registration is open
+    assert count(CampaignRegistration) == 1
+
+
+def test_a_registration_is_not_withdrawn_once_registration_has_closed(users, open_campaign, official):
+    reg = register_enterprise(users[UserRole.ENTERPRISE], open_campaign)
+    campaigns.schedule_meetings(official, open_campaign)
+    with pytest.raises(InvalidState):
+        campaigns.withdraw_registration(users[UserRole.ENTERPRISE], reg)
+    db.session.rollback()
+    assert count(CampaignRegistration) == 1
 
 
 @pytest.mark.parametrize("role", [UserRole.ENTERPRISE, UserRole.PROVIDER])

@@ -6,7 +6,15 @@ from datetime import date, time, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.models import Campaign, CampaignRegistration, CampaignStatus, MeetingOutcome, MeetingResponse, Notification
+from app.models import (
+    Campaign,
+    CampaignRegistration,
+    CampaignStatus,
+    MeetingOutcome,
+    MeetingResponse,
+    Notification,
+    UserRole,
+)
 from app.services import campaigns as campaigns_service
 from tests.views.conftest import post_need
 
@@ -108,6 +116,24 @@ def test_enterprise_registers_its_need_and_then_changes_the_registration(client,
     client.post(f"/campaigns/{campaign.slug}/register", data={"needs": [str(need.id)], "max_meetings": "4"})
     db.session.refresh(reg)
     assert (reg.max_meetings, reg.priorities) == (4, [])
+
+
+def test_a_registrant_withdraws_from_the_campaign_page_and_others_cannot(client, auth, campaign, enterprise, need,
+                                                                        make_user, db):
+    campaigns_service.register_for_campaign(enterprise, campaign, needs=[need], max_meetings=2)
+    auth.login(enterprise)
+    page = client.get(f"/campaigns/{campaign.slug}").get_data(as_text=True)
+    assert f'action="/campaigns/{campaign.slug}/register/withdraw"' in page
+    auth.logout()
+    auth.login(make_user(UserRole.ENTERPRISE))  # not registered: nothing of its own to withdraw
+    assert client.post(f"/campaigns/{campaign.slug}/register/withdraw").status_code == 404
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CampaignRegistration)) == 1
+    auth.logout()
+    auth.login(enterprise)
+    response = client.post(f"/campaigns/{campaign.slug}/register/withdraw", follow_redirects=True)
+    body = response.get_data(as_text=True)
+    assert "is no longer registered" in body and "is not registered." in body
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CampaignRegistration)) == 0
 
 
 @pytest.mark.parametrize(("data", "field", "message"), [
