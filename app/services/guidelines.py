@@ -94,10 +94,11 @@ def update_guideline(actor: User, guideline: Guideline, **data) -> Guideline:
         "cases": _by_slug(CaseStudy, list(data.get("cases") or []), "cases", CaseStudy.exemplary.is_(True),
                           CaseStudy.review_state == CaseReviewState.PUBLISHED, CaseStudy.deleted_at.is_(None)),
     }
-    changes = {f: data[f] for f in TEXT_FIELDS if f in data and data[f] != getattr(guideline, f)}
+    texts = {f: data[f] or "" for f in TEXT_FIELDS if f in data}  # a text left out is empty
+    changes = {f: text for f, text in texts.items() if text != getattr(guideline, f)}
     changes |= {f: [r.slug for r in rows] for f, rows in links.items() if rows != getattr(guideline, f)}
     for name in changes:
-        setattr(guideline, name, links.get(name, data.get(name)))
+        setattr(guideline, name, links.get(name, texts.get(name)))
     if changes:
         audit(actor, "update", "guideline", guideline.id, changes)
     commit()
