@@ -344,14 +344,18 @@ def select_proposal(actor: User, proposal: Proposal) -> Proposal:
 
 
 def _agreed_match(actor: User, scenario: OpenScenario, proposal: Proposal) -> Match:
-    """Record the scenario as a matched need of the enterprise, and the proposal's solution as its agreed match."""
+    """Record the scenario as a matched need of the enterprise, and the proposal's solution as its agreed match.
+    A programme-only scenario's need is the programme's (its progress counts it) while the enterprise still
+    takes part in it."""
     parts = [scenario.problem, _("Site: %(site)s", site=scenario.site)]
     if scenario.data_access:
         parts.append(_("Data access offered: %(data)s", data=scenario.data_access))
     scenario.need = add_matched_need(
         actor, confidential=scenario.visibility != PilotVisibility.PUBLIC, title=scenario.title,
         description="\n\n".join(parts), industry=scenario.industry.slug,
-        scenarios=[s.slug for s in scenario.scenarios if s.retired_at is None])
+        scenarios=[s.slug for s in scenario.scenarios if s.retired_at is None],
+        programme=scenario.programme if scenario.programme and takes_part(scenario.organization_id,
+                                                                           scenario.programme) else None)
     total = proposal.weighted_total(scenario.criteria)
     score = 1.0 if total is None else round(total / MAX_SCORE, 4)
     reason = {"kind": "pilot", "contribution": score, "args": {"title": scenario.title, "scenario": scenario.slug},

@@ -196,9 +196,11 @@ def _organization(slug: str, kind: OrgKind, field: str) -> Organization:
 
 
 def live_needs(programme: Programme) -> list[Need]:
-    """The programme's open (or matched) needs, oldest first."""
+    """The programme's open (or matched) needs, oldest first; not the confidential ones (a pilot scenario's
+    selection), which only their progress counts."""
     return db.session.scalars(sa.select(Need).where(Need.programme_id == programme.id, Need.deleted_at.is_(None),
-                                                    Need.status.in_(LIVE_NEED)).order_by(Need.id)).all()
+                                                    Need.confidential.is_(False), Need.status.in_(LIVE_NEED))
+                              .order_by(Need.id)).all()
 
 
 # ---- batch matching and the consortium view ------------------------------------------------------

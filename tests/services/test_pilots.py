@@ -464,6 +464,26 @@ def test_the_selected_need_is_as_public_as_the_scenario_was(people, owner, propo
     assert (need.id in get_indexer().matcher.collection("need").docs) is public
 
 
+def test_a_programme_only_selection_counts_in_the_programme_but_is_not_listed_there(chain, owner):
+    scenario = programme_pilot(owner, chain)
+    pilots.select_proposal(owner, propose(chain.partner, scenario))
+    need = scenario.need
+    assert need.programme_id == chain.programme.id and need.confidential
+    row = next(r for r in programmes.progress(chain.lead, chain.programme) if r.organization.id == owner.organization_id)
+    assert (row.counts["posted"], row.counts["agreed"]) == (1, 1)
+    assert need not in programmes.live_needs(chain.programme)  # the programme page lists it to no one
+    consortium = programmes.consortium(chain.lead, chain.programme)
+    assert all(need not in item.needs for item in consortium.ranking) and need not in consortium.uncovered
+
+
+def test_a_selection_stays_out_of_a_programme_the_enterprise_has_left(chain, owner):
+    scenario = programme_pilot(owner, chain)
+    proposal = propose(chain.partner, scenario)
+    programmes.remove_member(chain.lead, chain.programme, owner.organization.slug)
+    pilots.select_proposal(owner, proposal)
+    assert scenario.need.programme_id is None
+
+
 @pytest.mark.parametrize("solution", ["none", "withdrawn"])
 def test_a_proposal_without_a_live_solution_is_selected_without_a_match(scenario, proposal, proposer, owner,
                                                                          solution):
