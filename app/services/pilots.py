@@ -43,6 +43,7 @@ from app.services.permissions import (
     require_org_member,
     takes_part,
 )
+from app.services.programmes import taken_part_in
 
 log = logging.getLogger(__name__)
 EDITABLE_FIELDS = ("title", "problem", "site", "data_access", "industry", "scenarios", "deadline")
@@ -112,10 +113,7 @@ def _programme_taken_part_in(org: Organization, slug: str | None) -> Programme:
     """The programme (slug) of a programme-only scenario: one the opening enterprise leads or belongs to."""
     if not slug:
         raise ValidationFailed(_("Choose the programme whose members may see the scenario."), field="programme")
-    programme = db.session.scalar(sa.select(Programme).where(Programme.slug == slug))
-    if programme is None or not takes_part(org.id, programme):
-        raise ValidationFailed(_("Choose a programme your enterprise takes part in."), field="programme")
-    return programme
+    return taken_part_in(org.id, slug, _("Choose a programme your enterprise takes part in."))
 
 
 def _announce(scenario: OpenScenario) -> None:

@@ -147,10 +147,15 @@ def programme_for_need(organization_id: int, slug: str | None, current: Programm
         return None
     if current is not None and current.slug == slug:
         return current
+    return taken_part_in(organization_id, slug, _("A need can go only into a programme its enterprise takes part in."))
+
+
+def taken_part_in(organization_id: int, slug: str, refusal: str) -> Programme:
+    """The programme (slug) if the organisation leads it or belongs to it; otherwise the refusal, on the
+    `programme` field."""
     programme = db.session.scalar(sa.select(Programme).where(Programme.slug == slug))
     if programme is None or not takes_part(organization_id, programme):
-        raise ValidationFailed(_("A need can go only into a programme its enterprise takes part in."),
-                               field="programme")
+        raise ValidationFailed(refusal, field="programme")
     return programme
 
 
