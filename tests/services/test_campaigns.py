@@ -238,16 +238,23 @@ def test_provider_registration_refuses_what_it_may_not_bring(users, open_campaig
     assert refused.value.field == field
 
 
-@pytest.mark.parametrize(("role", "allowed"), [
+REGISTRATION_ACTORS = pytest.mark.parametrize(("role", "allowed"), [
     ("member", True), (UserRole.PROVIDER, False), (UserRole.OFFICIAL, False), ("other enterprise", False),
 ])
-def test_only_members_change_their_registration(users, open_campaign, make_user, role, allowed):
+
+
+def _registration_and_actor(users, open_campaign, make_user, role):
+    """The enterprise's registration, and a user in the given role: a colleague, another enterprise's member…"""
     owner = users[UserRole.ENTERPRISE]
     reg = register_enterprise(owner, open_campaign)
     if role == "member":
-        actor = make_user(UserRole.ENTERPRISE, organization=owner.organization)
-    else:
-        actor = make_user(UserRole.ENTERPRISE) if role == "other enterprise" else users[role]
+        return reg, make_user(UserRole.ENTERPRISE, organization=owner.organization)
+    return reg, make_user(UserRole.ENTERPRISE) if role == "other enterprise" else users[role]
+
+
+@REGISTRATION_ACTORS
+def test_only_members_change_their_registration(users, open_campaign, make_user, role, allowed):
+    reg, actor = _registration_and_actor(users, open_campaign, make_user, role)
     provider_org = users[UserRole.PROVIDER].organization
     change = {"needs": list(reg.needs), "max_meetings": 5, "priorities": [provider_org]}
     if allowed:
@@ -259,17 +266,10 @@ def test_only_members_change_their_registration(users, open_campaign, make_user,
         assert stored(reg).max_meetings == 3
 
 
-@pytest.mark.parametrize(("role", "allowed"), [
-    ("member", True), (UserRole.PROVIDER, False), (UserRole.OFFICIAL, False), ("other enterprise", False),
-])
+@REGISTRATION_ACTORS
 def test_only_members_withdraw_their_registration_and_its_needs_go_with_it(users, open_campaign, make_user, role,
                                                                           allowed):
-    owner = users[UserRole.ENTERPRISE]
-    reg = register_enterprise(owner, open_campaign)
-    if role == "member":
-        actor = make_user(UserRole.ENTERPRISE, organization=owner.organization)
-    else:
-        actor = make_user(UserRole.ENTERPRISE) if role == "other enterprise" else users[role]
+    reg, actor = _registration_and_actor(users, open_campaign, make_user, role)
     if not allowed:
         with pytest.raises(PermissionDenied):
             campaigns.withdraw_registration(actor, reg)
@@ -280,7 +280,7 @@ def test_only_members_withdraw_their_registration_and_its_needs_go_with_it(users
     assert count(CampaignRegistration) == 0 and open_campaign.registrations == []
     assert db.session.scalar(sa.select(sa.func.count()).select_from(registration_needs)) == 0
     assert count(AuditLog, entity="campaign", action="withdraw_registration") == 1
-    register_enterprise(owner, open_campaign)  # and may register again while registration is open
+    register_enterprise(users[UserRole.ENTERPRISE], open_campaign)  # and may register again while it is open
     assert count(CampaignRegistration) == 1
 
 
