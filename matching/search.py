@@ -75,10 +75,13 @@ def facet_values(collection: str, doc: Doc) -> dict[str, list[str]]:
     return values
 
 
-def snippet(text: str, terms: dict[str, str], width: int = 220) -> str:
-    """A window of text around the first matched term, matched terms wrapped in \x02…\x03."""
+def snippet(text: str, terms: dict[str, str], width: int = 220, own: dict[str, str] | None = None) -> str:
+    """A window of text around the first matched term, matched terms wrapped in \x02…\x03. The window opens
+    at the query's own words (`own`) when the text has them: a Chinese query's Chinese before the English
+    words of its glosses."""
     pattern = _term_pattern(tuple(terms))
-    first = pattern.search(text) if pattern else None
+    anchor = _term_pattern(tuple(own)) if own else None
+    first = (anchor.search(text) if anchor else None) or (pattern.search(text) if pattern else None)
     start = max(0, first.start() - width // 3) if first else 0
     window = text[start:start + width]
     # mark the whole word: "inspect" → "inspection"
@@ -286,9 +289,9 @@ class EmbeddedSearch:
         return self._respond(request, *cached)
 
     def _respond(self, request: SearchRequest, kept: list[_Found], counts: dict[str, dict[str, int]]) -> SearchResponse:
-        terms = term_map(self.matcher.keywords.words_of(request.text))
+        own, terms = term_map(request.text), term_map(self.matcher.keywords.words_of(request.text))
         start = (max(request.page, 1) - 1) * request.per_page
-        hits = [SearchHit(f.collection, f.doc.id, f.doc.key, f.doc.title, snippet(f.doc.body, terms), f.score)
+        hits = [SearchHit(f.collection, f.doc.id, f.doc.key, f.doc.title, snippet(f.doc.body, terms, own=own), f.score)
                 for f in kept[start:start + request.per_page]]
         suggestions = self._suggest(request.text) if not kept and request.text.strip() else []
         return SearchResponse(hits, len(kept), {f: dict(c) for f, c in counts.items()}, suggestions)

@@ -33,3 +33,13 @@ def test_every_glossary_line_is_a_term_a_tab_and_lower_case_english():
     assert len(glossary) > 800 and 2 <= longest <= 12
     for chinese, words in glossary.items():
         assert chinese.strip() == chinese and all(w.isascii() for w in words.split()), chinese
+
+
+def test_a_chinese_querys_snippet_opens_at_its_own_words_not_at_its_glosses():
+    from matching.search import snippet
+    from matching.text import term_map
+
+    body = "Finds surface defects on strip at line speed. " + "x " * 200 + "带钢表面缺陷检测，在全线速下发现划伤。"
+    marked = snippet(body, term_map(with_gloss("表面缺陷")), own=term_map("表面缺陷"))
+    assert "\x02表面缺陷" in marked and "surface" not in marked
+    assert "\x02surface" in snippet(body, term_map(with_gloss("表面缺陷")))  # without it: the first gloss word
