@@ -19,6 +19,7 @@ from app.indexing import get_indexer
 from app.models import CaseReviewState, CaseStudy, Industry, Need, NeedStatus, Scenario, User
 from app.services.permissions import belongs_to
 from app.services.search import catalog_names
+from matching.glossary import with_gloss
 
 log = logging.getLogger(__name__)
 DUPLICATE_COSINE = 0.85  # the enterprise's own needs this close are flagged as possible duplicates
@@ -55,11 +56,13 @@ CHECKS = (
           re.compile(r"¥|\b(rmb|cny|yuan|budget|\d+\s*(k|m|million|wan))\b|万元|预算", _I), ("budget_min", "budget_max")),
     Check("timeline", _l("Timeline"), _l("By when does it need to work, and is there a pilot phase first?"),
           re.compile(r"\b(within|before|until|deadline|weeks?|months?|quarters?|q[1-4]|by (the )?(end|spring|summer|"
-                     r"autumn|winter|\d{4})|asap|urgent\w*|pilot)\b|个月|周内|年底|季度|之前|试点", _I), ("deadline",)),
+                     r"autumn|winter|\d{4})|asap|urgent\w*|pilot)\b|个月|周内|年内|月内|天内|半年|年底|月底|季度|之前|明年|"
+                     r"尽快|试点", _I), ("deadline",)),
     Check("success", _l("Success measure"),
           _l("How will you measure success (for example: scrap rate down from 3% to 1%)?"),
           re.compile(r"\d\s*%|\bper ?cent\b|\b(reduce|cut|lower|increase|raise|improve|target|goal|kpi|"
-                     r"from \S+ to|less than|fewer|at least|at most)\b|降低|提高|提升|减少|目标|指标", _I)),
+                     r"from \S+ to|less than|fewer|at least|at most)\b|降低|提高|提升|减少|降下来|降到|减半|翻倍|"
+                     r"[一二两三四五六七八九]成|目标|指标", _I)),
 )
 
 
@@ -93,7 +96,8 @@ def assess_need(actor: User | None, *, title: str = "", description: str = "", i
     """Assess a need while it is written: suggestions, completeness, similar needs, duplicates, cases."""
     text = f"{title}. {description}".strip(". ")
     values = {"budget_min": budget_min, "budget_max": budget_max, "deadline": deadline}
-    present = [c for c in CHECKS if c.pattern.search(text) or any(values.get(f) for f in c.form_fields)]
+    read = with_gloss(text)  # a Chinese need's words are checked through their English glosses too
+    present = [c for c in CHECKS if c.pattern.search(read) or any(values.get(f) for f in c.form_fields)]
     result = Assessment(present, [c for c in CHECKS if c not in present])
     if len(text) < 12:
         return result

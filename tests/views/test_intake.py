@@ -26,6 +26,13 @@ def test_completeness_names_what_providers_will_ask(enterprise):
     assert full.completeness == 100 and not full.missing
 
 
+def test_completeness_reads_a_need_written_in_chinese(enterprise):
+    result = intake.assess_need(enterprise, title="空压机房电费太高", description=(
+        "厂里三台空压机一直开着，夜里用气少也不停，每小时的用电量都记在表上，想在半年内把电费降下来两成。"))
+    assert {"equipment", "data", "timeline", "success"} <= {c.key for c in result.present}, \
+        [c.key for c in result.missing]
+
+
 def test_suggests_industry_and_scenarios_with_their_reasons(enterprise, solution):
     result = intake.assess_need(enterprise, title=PLAIN[0], description=PLAIN[1])
     assert result.industry is not None and result.industry.slug == "steel"
