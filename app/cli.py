@@ -16,6 +16,7 @@ from app.services import backup as backup_service
 from app.services import matching as match_service
 from app.services.accounts import create_user
 from app.services.catalog import export_catalogs, load_catalogs
+from app.services.common import after_indexing
 from app.services.demo import load_demo
 from app.services.imports import import_records
 
@@ -122,12 +123,13 @@ def index_status():
 @click.option("--interval", default=2.0, help="Seconds between polls of the outbox.")
 @click.option("--once", is_flag=True, help="Drain once and exit.")
 def index_worker(interval: float, once: bool):
-    """Drain the indexing outbox continuously (production)."""
+    """Drain the indexing outbox continuously (production); fresh index entries then alert saved searches."""
     indexer = indexing.get_indexer()
     while True:
         done = indexer.drain_quietly()
         if done:
             click.echo(f"indexed {done} change(s)")
+            after_indexing()
         if once:
             return
         time.sleep(interval)

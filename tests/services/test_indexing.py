@@ -30,6 +30,24 @@ def test_worker_mode_leaves_the_outbox_row_for_the_worker(app, db, make_user, ru
     assert outbox(db) == []
 
 
+def test_in_worker_mode_the_worker_alerts_saved_searches_of_what_it_indexed(app, db, make_user, runner):
+    """Production runs the worker: a saved search must hear of a new matching item from it, not only from
+    development's inline indexing."""
+    from werkzeug.datastructures import MultiDict
+
+    from app.models import Notification
+    from app.services.search import save_search
+
+    app.config["INDEXING"] = "worker"
+    buyer = make_user(UserRole.ENTERPRISE)
+    save_search(buyer, "Scratched coils", MultiDict({"q": "scratched coils", "type": "need"}))
+    post_need(make_user(UserRole.ENTERPRISE), **NEED)
+    assert db.session.scalars(sa.select(Notification).where(Notification.user_id == buyer.id)).all() == []
+    assert "indexed 1 change(s)" in runner.invoke(args=["index", "worker", "--once"]).output
+    (alert,) = db.session.scalars(sa.select(Notification).where(Notification.user_id == buyer.id)).all()
+    assert "Coils come back scratched" in alert.message
+
+
 def test_index_down_delays_indexing_but_never_blocks_or_loses_a_write(db, make_user, tmp_path):
     indexer = get_indexer()
     down = tmp_path / "index-down"
