@@ -217,14 +217,16 @@ class Matcher:
         qvec = self.embedder.encode_one(query.text)
         vec_hits = coll.vectors.search(qvec, w.candidates, allowed) if method != "keyword" else []
         kw_hits = self.keywords.search(name, query.text, w.candidates, allowed) if method != "vector" else []
-        terms = self.terms(query.text)
+        own = term_map(query.text)
+        glossed = glossed_terms(query.text) if self.keywords.glossary else {}
+        terms = _with_glosses(own, glossed)
         if method in ("vector", "keyword"):
             ranked = [(i, s) for i, s in (vec_hits or kw_hits)]
             return [self._result(coll, i, s, []) for i, s in ranked[:limit]]
         if method == "rrf":
             ranked = _rrf(vec_hits, kw_hits, w.rrf_k)
             return [self._result(coll, i, s, []) for i, s in ranked[:limit]]
-        fused = self._fuse(coll, qvec, vec_hits, kw_hits, query.text, w)
+        fused = self._fuse(coll, qvec, vec_hits, kw_hits, own, glossed, w)
         if method == "fused":
             ranked = sorted(fused.items(), key=lambda kv: -kv[1])
             return [self._result(coll, i, s, []) for i, s in ranked[:limit]]
@@ -251,7 +253,8 @@ class Matcher:
             for doc_id, total, features, base in chosen
         ]
 
-    def _fuse(self, coll: Collection, qvec, vec_hits, kw_hits, text: str, w: Weights) -> dict[int, float]:
+    def _fuse(self, coll: Collection, qvec, vec_hits, kw_hits, own: dict[str, str], glossed: dict[str, list[str]],
+              w: Weights) -> dict[int, float]:
         """Convex combination of min-max normalised cosine and BM25, keyword share scaled by coverage."""
         cands = {i for i, _ in vec_hits} | {i for i, _ in kw_hits}
         if not cands:
@@ -266,7 +269,7 @@ class Matcher:
         top_bm = max(bm.values(), default=0.0)
         coverage = 0.0
         if kw_hits:
-            coverage = self._coverage(text, self.keywords.words_of(coll.docs[kw_hits[0][0]].text).lower())
+            coverage = _coverage(own, glossed, self.keywords.words_of(coll.docs[kw_hits[0][0]].text).lower())
         # Do the two retrievers agree on the top? When they do not at all, the keyword list is noise.
         top = 20
         agreement = (len({i for i, _ in vec_hits[:top]} & {i for i, _ in kw_hits[:top]}) + 1) / (top + 1)
@@ -274,30 +277,6 @@ class Matcher:
         total = w.vector + wk
         return {i: (w.vector * vnorm[i] + wk * (bm.get(i, 0.0) / top_bm if top_bm > 0 else 0.0)) / total
                 for i in cands}
-
-    def terms(self, text: str) -> dict[str, str]:
-        """The query's content terms (stem -> its word) for explanations; with the glossary the English
-        words of its Chinese terms too, each shown as the Chinese term it stands for."""
-        terms = term_map(text)
-        if self.keywords.glossary:
-            for term, stems in glossed_terms(text).items():
-                for stem in stems:
-                    terms.setdefault(stem, term)
-        return terms
-
-    def _coverage(self, text: str, best: str) -> float:
-        """The share of the query found in the best keyword hit, in the query's own units: its Latin words,
-        its Chinese pieces (against a Chinese record), or its Chinese terms by their English words
-        (against an English record: a term is found when one of its words is); the best of the three."""
-        terms = term_map(text)
-        shares = []
-        for group in _by_script(terms):
-            if group:
-                shares.append(sum(1 for t in group if t in best) / len(group))
-        groups = glossed_terms(text).values() if self.keywords.glossary else []
-        if groups:
-            shares.append(sum(1 for g in groups if any(t in best for t in g)) / len(groups))
-        return max(shares, default=0.0)
 
     @staticmethod
     def _result(coll: Collection, doc_id: int, score: float, reasons) -> Result:
@@ -351,10 +330,26 @@ class Matcher:
         }
 
 
-def _by_script(terms: dict[str, str]) -> tuple[list[str], list[str]]:
-    """A query's terms split into Chinese pieces and Latin words."""
-    chinese = [t for t in terms if is_cjk(t)]
-    return chinese, [t for t in terms if not is_cjk(t)]
+def _with_glosses(own: dict[str, str], glossed: dict[str, list[str]]) -> dict[str, str]:
+    """The query's content terms (stem -> its word) for explanations, with the English words of its Chinese
+    terms (matching/glossary.py), each shown as the Chinese term it stands for."""
+    terms = dict(own)
+    for term, stems in glossed.items():
+        for stem in stems:
+            terms.setdefault(stem, term)
+    return terms
+
+
+def _coverage(own: dict[str, str], glossed: dict[str, list[str]], best: str) -> float:
+    """The share of the query found in the best keyword hit, in the query's own units: its Latin words,
+    its Chinese pieces (against a Chinese record), or its Chinese terms by their English words
+    (against an English record: a term is found when one of its words is); the best of the three."""
+    chinese = [t for t in own if is_cjk(t)]
+    latin = [t for t in own if not is_cjk(t)]
+    shares = [sum(1 for t in group if t in best) / len(group) for group in (chinese, latin) if group]
+    if glossed:
+        shares.append(sum(1 for stems in glossed.values() if any(t in best for t in stems)) / len(glossed))
+    return max(shares, default=0.0)
 
 
 def _rrf(vec_hits, kw_hits, k: int) -> list[tuple[int, float]]:
