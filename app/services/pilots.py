@@ -119,7 +119,7 @@ def _programme_taken_part_in(org: Organization, slug: str | None) -> Programme:
 def _announce(scenario: OpenScenario) -> None:
     """Notify invited providers or the programme's solution partners, or for a public scenario the providers
     whose solutions fit it best (with the reason)."""
-    url = url_for("pilots.detail", slug=scenario.slug)
+    url = _scenario_url(scenario)
     if scenario.visibility == PilotVisibility.INVITED:
         _invite(scenario, scenario.invitees)
         return
@@ -137,7 +137,7 @@ def _announce(scenario: OpenScenario) -> None:
 def _invite(scenario: OpenScenario, providers: list[Organization]) -> None:
     for org in providers:
         notify_organization(org.id, _("You are invited to propose for the pilot scenario “%(title)s”.",
-                                      title=scenario.title), url_for("pilots.detail", slug=scenario.slug))
+                                      title=scenario.title), _scenario_url(scenario))
 
 
 def update_open_scenario(actor: User, scenario: OpenScenario, *, criteria: list[dict], invitees: list[str] = (),
@@ -177,7 +177,7 @@ def update_open_scenario(actor: User, scenario: OpenScenario, *, criteria: list[
         for proposal in scenario.proposals:
             notify_organization(proposal.provider_id, _(
                 "“%(title)s”, which you proposed for, was changed by its owner: read it again.",
-                title=scenario.title), url_for("pilots.detail", slug=scenario.slug))
+                title=scenario.title), _scenario_url(scenario))
     commit()
     return scenario
 
@@ -277,6 +277,10 @@ def submit_proposal(actor: User, scenario: OpenScenario, *, solution: int | None
                                                     title=scenario.title), _proposal_url(proposal))
     commit()
     return proposal
+
+
+def _scenario_url(scenario: OpenScenario) -> str:
+    return url_for("pilots.detail", slug=scenario.slug)
 
 
 def _proposal_url(proposal: Proposal) -> str:
